@@ -1,0 +1,207 @@
+// Finds or builds the Pulumi CLI that the tests and the demo run.
+//
+// The npm `pulumi` package downloads its binary at run time, which is not possible on machines that
+// reach only package registries, so the CLI is built from the Go module proxy (tools/pulumi-cli) and
+// cached per version outside the clone. A new-enough Pulumi already on PATH is used instead, so users
+// who have Pulumi installed need no Go.
+//
+// Plain CommonJS with no dependencies: it runs before `npm run build` and from jest's global set-up.
+
+const { execFileSync, spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const repoRoot = path.resolve(__dirname, "..");
+const toolsDir = path.join(repoRoot, "tools");
+const cliModuleDir = path.join(toolsDir, "pulumi-cli");
+const languageModuleDir = path.join(toolsDir, "pulumi-language-nodejs");
+
+/** The oldest CLI with dynamic-provider `configure` (the same floor as the peer dependency). */
+const MINIMUM_PATH_CLI = "3.139.0";
+const BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+
+function requiredModuleVersion(goModDir, modulePath) {
+  const goMod = fs.readFileSync(path.join(goModDir, "go.mod"), "utf8");
+  // Matches both `require path vX` and a line inside a `require ( … )` block.
+  const escaped = modulePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, "m").exec(goMod);
+  if (!match) throw new Error(`${goModDir}/go.mod does not require ${modulePath}`);
+  return match[1];
+}
+
+function requiredGoVersion(goModDir) {
+  const goMod = fs.readFileSync(path.join(goModDir, "go.mod"), "utf8");
+  const match = /^go (\S+)$/m.exec(goMod);
+  return match ? match[1] : "1.0";
+}
+
+/** Versions pinned by the wrapper modules: the single source of truth for what gets built. */
+function pinnedVersions() {
+  return {
+    cli: requiredModuleVersion(cliModuleDir, "github.com/pulumi/pulumi/pkg/v3"),
+    languageHost: requiredModuleVersion(languageModuleDir, "github.com/pulumi/pulumi/sdk/v3"),
+  };
+}
+
+function compareVersions(a, b) {
+  const pa = a
+    .replace(/^v|^go/, "")
+    .split(/[.-]/)
+    .map(Number);
+  const pb = b
+    .replace(/^v|^go/, "")
+    .split(/[.-]/)
+    .map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] || 0) - (pb[i] || 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function cacheRoot() {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  return path.join(base, "pulumi-itential", "pulumi-cli");
+}
+
+function cacheDirFor(versions) {
+  return path.join(cacheRoot(), `${versions.cli}+nodejs-${versions.languageHost}`);
+}
+
+function hasAll(dir) {
+  return BINARIES.every((b) => {
+    try {
+      fs.accessSync(path.join(dir, b), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function log(message) {
+  process.stderr.write(`[pulumi-toolchain] ${message}\n`);
+}
+
+/** A `pulumi` on PATH is good enough when it is new enough and its directory has the other two binaries. */
+function findOnPath() {
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
+    if (!dir || !hasAll(dir)) continue;
+    const result = spawnSync(path.join(dir, "pulumi"), ["version"], { encoding: "utf8" });
+    const version = (result.stdout || "").trim();
+    if (result.status === 0 && /^v\d+\.\d+\.\d+/.test(version) && compareVersions(version, MINIMUM_PATH_CLI) >= 0) {
+      return dir;
+    }
+  }
+  return undefined;
+}
+
+function goVersion() {
+  const result = spawnSync("go", ["env", "GOVERSION"], {
+    encoding: "utf8",
+    env: { ...process.env, GOTOOLCHAIN: "local" },
+  });
+  if (result.error || result.status !== 0) return undefined;
+  return result.stdout.trim();
+}
+
+function goBuild(moduleDir, pkg, version, output) {
+  const started = Date.now();
+  log(`building ${pkg} ${version} (first time only; several minutes on two cores)`);
+  execFileSync(
+    "go",
+    [
+      "build",
+      "-trimpath",
+      "-buildvcs=false",
+      "-ldflags",
+      `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`,
+      "-o",
+      output,
+      pkg,
+    ],
+    {
+      cwd: moduleDir,
+      stdio: ["ignore", process.stderr, process.stderr],
+      env: { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
+    },
+  );
+  log(`built ${path.basename(output)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function build(versions, target) {
+  const needed = [requiredGoVersion(cliModuleDir), requiredGoVersion(languageModuleDir)].sort(compareVersions).pop();
+  const found = goVersion();
+  if (!found) {
+    throw new Error(
+      `No Pulumi CLI (>= ${MINIMUM_PATH_CLI}, with pulumi-language-nodejs beside it) is on PATH and Go is not installed: install the Pulumi CLI, or Go >= ${needed} to build it.`,
+    );
+  }
+  if (compareVersions(found, needed) < 0) {
+    throw new Error(
+      `Building the Pulumi CLI ${versions.cli} needs Go >= ${needed}, but ${found} is installed: upgrade Go, or install the Pulumi CLI (>= ${MINIMUM_PATH_CLI}) on PATH.`,
+    );
+  }
+  const pluginScript = path.join(
+    path.dirname(require.resolve("@pulumi/pulumi/package.json")),
+    "pulumi-resource-pulumi-nodejs",
+  );
+
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Build into a private directory and rename it into place, so a concurrent or interrupted build
+  // never leaves a half-filled cache that the next run would trust.
+  const staging = fs.mkdtempSync(`${target}.partial-`);
+  fs.chmodSync(staging, 0o755);
+  const stagingBin = path.join(staging, "bin");
+  fs.mkdirSync(stagingBin);
+  try {
+    goBuild(cliModuleDir, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", versions.cli, path.join(stagingBin, "pulumi"));
+    goBuild(
+      languageModuleDir,
+      "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+      versions.languageHost,
+      path.join(stagingBin, "pulumi-language-nodejs"),
+    );
+    fs.copyFileSync(pluginScript, path.join(stagingBin, "pulumi-resource-pulumi-nodejs"));
+    fs.chmodSync(path.join(stagingBin, "pulumi-resource-pulumi-nodejs"), 0o755);
+    try {
+      fs.renameSync(staging, target);
+    } catch (error) {
+      // Another process finished first: its result is as good as ours.
+      if (!hasAll(path.join(target, "bin"))) throw error;
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Returns the absolute directory holding `pulumi`, `pulumi-language-nodejs` and
+ * `pulumi-resource-pulumi-nodejs`: `PULUMI_ITENTIAL_PULUMI_DIR` if set, else a new-enough CLI on PATH,
+ * else `<cache>/<versions>/bin`, building it first when it is missing. (The Automation API's
+ * `PulumiCommand.get({ root })` expects `<root>/bin/pulumi`, hence the `bin` level.)
+ */
+function ensurePulumi() {
+  const explicit = process.env.PULUMI_ITENTIAL_PULUMI_DIR;
+  if (explicit) {
+    const dir = path.resolve(explicit);
+    if (!hasAll(dir)) {
+      throw new Error(`PULUMI_ITENTIAL_PULUMI_DIR=${dir} must contain ${BINARIES.join(", ")} (executable).`);
+    }
+    return dir;
+  }
+  const onPath = findOnPath();
+  if (onPath) return onPath;
+  const versions = pinnedVersions();
+  const target = cacheDirFor(versions);
+  const bin = path.join(target, "bin");
+  if (!hasAll(bin)) {
+    // A directory without all binaries is the leftover of a failed build: start it afresh.
+    fs.rmSync(target, { recursive: true, force: true });
+    build(versions, target);
+  }
+  return bin;
+}
+
+module.exports = { ensurePulumi, pinnedVersions, cacheDirFor };
