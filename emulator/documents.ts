@@ -1,0 +1,157 @@
+// How stored records are served: users without their secrets, tasks with ids dereferenced on
+// request, and `include`/`exclude` projections.
+import type { GroupRecord, JobRecord, TaskRecord, UserRecord } from "./model";
+import type { EmulatorState } from "./state";
+
+/** Fields of a task that `dereference` can expand. `users` is shorthand for both user fields. */
+export type Dereference = "job" | "groups" | "metrics.owner" | "metrics.user";
+
+/** What claim, release and assign answer: users and groups as objects, as in IAP's documented example. */
+export const ACTION_DEREFERENCE: ReadonlySet<Dereference> = new Set(["groups", "metrics.owner", "metrics.user"]);
+
+export function parseDereference(value: string | null): Set<Dereference> {
+  const result = new Set<Dereference>();
+  for (const item of (value ?? "").split(",").map((s) => s.trim())) {
+    if (item === "users") {
+      result.add("metrics.owner");
+      result.add("metrics.user");
+    } else if (item === "job" || item === "groups" || item === "metrics.owner" || item === "metrics.user") {
+      result.add(item);
+    }
+    // Anything else is ignored, as IAP ignores what it does not understand.
+  }
+  return result;
+}
+
+export function publicUser(user: UserRecord): Record<string, unknown> {
+  return {
+    _id: user._id,
+    provenance: user.provenance,
+    username: user.username,
+    firstname: user.firstname,
+    memberOf: structuredClone(user.memberOf),
+    assignedRoles: structuredClone(user.assignedRoles),
+    inactive: user.inactive,
+    lastLogin: user.lastLogin,
+    _meta: structuredClone(user._meta),
+    email: user.email,
+  };
+}
+
+export function publicGroup(group: GroupRecord): Record<string, unknown> {
+  return structuredClone(group) as unknown as Record<string, unknown>;
+}
+
+export interface TaskPresentation {
+  dereference?: ReadonlySet<Dereference>;
+  /** Serve `claim_time` as epoch milliseconds, as older IAP versions did. */
+  epochClaimTime?: boolean;
+}
+
+export function presentTask(
+  state: EmulatorState,
+  task: TaskRecord,
+  { dereference = new Set(), epochClaimTime = false }: TaskPresentation = {},
+): Record<string, unknown> {
+  const doc = structuredClone(task) as unknown as Record<string, unknown> & {
+    metrics: Record<string, unknown>;
+  };
+  if (epochClaimTime && typeof task.metrics.claim_time === "string") {
+    doc.metrics.claim_time = Date.parse(task.metrics.claim_time);
+  }
+  for (const field of ["owner", "user"] as const) {
+    const id = task.metrics[field];
+    if (id && dereference.has(`metrics.${field}`)) {
+      const user = state.users.get(id);
+      // A user deleted since keeps its id: IAP leaves dangling references as they are.
+      if (user) doc.metrics[field] = publicUser(user);
+    }
+  }
+  if (dereference.has("groups")) {
+    doc.groups = task.groups.map((id) => {
+      const group = state.groups.get(id);
+      return group ? publicGroup(group) : id;
+    });
+  }
+  if (dereference.has("job")) {
+    const job = state.jobs.get(task.job._id);
+    if (job) doc.job = presentJob(job);
+  }
+  return doc;
+}
+
+export function presentJob(job: JobRecord): Record<string, unknown> {
+  return structuredClone(job) as unknown as Record<string, unknown>;
+}
+
+const UNSAFE_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** A comma list of field paths; paths through prototype machinery are dropped, never followed. */
+function splitList(value: string | null): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && !s.split(".").some((part) => UNSAFE_SEGMENTS.has(part)));
+}
+
+/** Applies `include` (keep only these fields, and `_id`) then `exclude` (drop these). Dotted paths work. */
+export function project(doc: Record<string, unknown>, include: string | null, exclude: string | null) {
+  let result = doc;
+  if (include !== null && include.trim() !== "") {
+    result = {};
+    for (const field of ["_id", ...splitList(include)]) {
+      const value = getPath(doc, field);
+      if (value !== undefined) setPath(result, field, structuredClone(value));
+    }
+  }
+  for (const field of splitList(exclude)) deletePath(result, field);
+  return result;
+}
+
+/** Reads a dotted path; arrays on the way yield every element's value (MongoDB's semantics). */
+export function getPathValues(doc: unknown, path: string): unknown[] {
+  let current: unknown[] = [doc];
+  for (const part of path.split(".")) {
+    const next: unknown[] = [];
+    for (const value of current) {
+      const items = Array.isArray(value) ? value : [value];
+      for (const item of items) {
+        if (item !== null && typeof item === "object" && Object.hasOwn(item, part)) {
+          next.push((item as Record<string, unknown>)[part]);
+        }
+      }
+    }
+    current = next;
+  }
+  return current.flatMap((value) => (Array.isArray(value) ? value : [value]));
+}
+
+function getPath(doc: Record<string, unknown>, path: string): unknown {
+  let current: unknown = doc;
+  for (const part of path.split(".")) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let current = doc;
+  for (const part of parts.slice(0, -1)) {
+    if (current[part] === null || typeof current[part] !== "object") current[part] = {};
+    current = current[part] as Record<string, unknown>;
+  }
+  current[parts[parts.length - 1] as string] = value;
+}
+
+function deletePath(doc: Record<string, unknown>, path: string): void {
+  const parts = path.split(".");
+  let current: unknown = doc;
+  for (const part of parts.slice(0, -1)) {
+    if (current === null || typeof current !== "object") return;
+    current = (current as Record<string, unknown>)[part];
+  }
+  if (current !== null && typeof current === "object")
+    delete (current as Record<string, unknown>)[parts[parts.length - 1] as string];
+}

@@ -1,0 +1,19 @@
+// A local IAP Operations Manager server for demos and tests: `pulumi-itential/emulator`.
+export type { TokenLifetimes } from "./auth";
+export type { Fault, FaultKind, FaultSpec } from "./faults";
+export type { RequestLogEntry } from "./routes/control";
+export {
+  buildSnapshot,
+  DEFAULT_CREDENTIALS,
+  DEFAULT_WORKFLOW,
+  defaultSeed,
+  type EmulatorSeed,
+  type SeedGroup,
+  type SeedJob,
+  type SeedOAuthClient,
+  type SeedUser,
+  type SeedWorkflow,
+  type SeedWorkflowTask,
+} from "./seed";
+export { type EmulatorOptions, type RunningEmulator, startEmulator } from "./server";
+export { DEFAULT_SETTINGS, type EmulatorSettings } from "./settings";

@@ -1,0 +1,143 @@
+// The emulator's stored records. Tasks and jobs are kept in IAP's own document shape (users and
+// groups referenced by id), so serving one is a projection, not a translation.
+
+export type TaskType = "automatic" | "manual" | "operation";
+export type TaskStatus =
+  | "incomplete"
+  | "scheduled"
+  | "running"
+  | "complete"
+  | "canceled"
+  | "error"
+  | "failure"
+  | "paused";
+export type JobStatus = "running" | "complete" | "canceled" | "error" | "paused";
+export type Role = "admin" | "operator" | "viewer";
+
+export interface Meta {
+  created: string;
+  updated: string;
+  migrationVersion: number;
+}
+
+export interface UserRecord {
+  _id: string;
+  provenance: string;
+  username: string;
+  firstname: string;
+  email: string;
+  /** Kept in the emulator's state (and state file) in plain text: it is a local test server. */
+  password: string;
+  memberOf: { groupId: string; aaaManaged: boolean }[];
+  assignedRoles: { roleId: string }[];
+  roles: Role[];
+  inactive: boolean;
+  lastLogin: string | null;
+  _meta: Meta;
+}
+
+export interface GroupRecord {
+  _id: string;
+  provenance: string;
+  name: string;
+  description: string;
+  memberOf: { groupId: string; aaaManaged: boolean }[];
+  assignedRoles: { roleId: string }[];
+  inactive: boolean;
+  _meta: Meta;
+}
+
+export interface OAuthClientRecord {
+  clientId: string;
+  clientSecret: string;
+  /** The service account that actions taken with this client are recorded against. */
+  userId: string;
+}
+
+export interface WorkflowTaskTemplate {
+  /** The job-local task key, 1 to 4 hex digits. */
+  key: string;
+  name: string;
+  summary: string;
+  description: string;
+  type: TaskType;
+  /** Keys of the tasks that must complete with success before this one runs. */
+  after: string[];
+  app: string;
+  location: "Adapter" | "Application" | "Broker";
+  view: string | null;
+  /** Group names allowed to work the task (recorded, not enforced). */
+  groups: string[];
+  decorators: { type: string | null; pointer: string }[];
+}
+
+export interface WorkflowRecord {
+  name: string;
+  description: string;
+  tasks: WorkflowTaskTemplate[];
+}
+
+export interface TaskMetrics {
+  start_time: string[];
+  end_time: number | null;
+  run_time: number | null;
+  server_id: string;
+  finish_state: "success" | "failure" | null;
+  claim_time?: string | number;
+  /** User ids in storage; user objects when dereferenced. */
+  owner?: string;
+  user?: string;
+}
+
+export interface TaskRecord {
+  _id: string;
+  name: string;
+  summary: string;
+  description: string;
+  app: string;
+  location: "Adapter" | "Application" | "Broker";
+  view: string | null;
+  type: TaskType;
+  status: TaskStatus;
+  variables: {
+    incoming: Record<string, unknown>;
+    outgoing: Record<string, unknown>;
+    error: unknown;
+    decorators: { type: string | null; pointer: string }[];
+  };
+  last_updated: string;
+  encodingVersion: number;
+  job: { _id: string; task: string; name: string; description: string; ancestors: string[] };
+  /** Group ids. */
+  groups: string[];
+  incomingRefs: string[];
+  metrics: TaskMetrics;
+}
+
+export interface JobRecord {
+  _id: string;
+  name: string;
+  description: string;
+  type: "automation";
+  status: JobStatus;
+  variables: Record<string, unknown>;
+  groups: string[];
+  /** Job-local key → summary, as IAP's job document lists its tasks. */
+  tasks: Record<string, { name: string; type: TaskType; status: TaskStatus; summary: string; taskId: string }>;
+  ancestors: string[];
+  created: string;
+  created_by: string;
+  last_updated: string;
+  metrics: { start_time: string; end_time: string | null; user: string };
+}
+
+/** Everything the emulator persists; tokens are not kept (clients log in again after a restart). */
+export interface StateSnapshot {
+  version: 1;
+  users: UserRecord[];
+  groups: GroupRecord[];
+  oauthClients: OAuthClientRecord[];
+  workflows: WorkflowRecord[];
+  jobs: JobRecord[];
+  tasks: TaskRecord[];
+}

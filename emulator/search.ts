@@ -1,0 +1,104 @@
+// IAP's search query language for GET /operations-manager/tasks and /jobs: bracket filters on
+// dotted paths, sort, order, skip, limit. Like IAP, a filter parameter it does not recognise (wrong
+// operator, missing brackets, nested brackets) is ignored and the search returns everything: the
+// emulator reproduces that on purpose, so a client that builds filters wrongly is caught by tests.
+
+import { getPathValues } from "./documents";
+import { badRequest } from "./errors";
+
+export type FilterOperator = "equals" | "contains" | "starts-with" | "ends-with" | "in" | "gt";
+
+export interface Filter {
+  operator: FilterOperator;
+  path: string;
+  value: string;
+}
+
+export interface SearchQuery {
+  filters: Filter[];
+  limit: number;
+  skip: number;
+  sort: string;
+  order: 1 | -1;
+}
+
+export const DEFAULT_LIMIT = 25;
+const FILTER = /^(equals|contains|starts-with|ends-with|in|gt)\[([^[\]]+)\]$/;
+
+function integer(params: URLSearchParams, name: string, fallback: number, min: number): number {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw badRequest(`Query parameter ${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+export function parseSearch(params: URLSearchParams): SearchQuery {
+  const filters: Filter[] = [];
+  for (const [key, value] of params) {
+    const match = FILTER.exec(key);
+    if (match) filters.push({ operator: match[1] as FilterOperator, path: match[2] as string, value });
+  }
+  const orderRaw = params.get("order");
+  if (orderRaw !== null && orderRaw !== "1" && orderRaw !== "-1") {
+    throw badRequest(`Query parameter order must be 1 or -1, got "${orderRaw}"`);
+  }
+  return {
+    filters,
+    limit: integer(params, "limit", DEFAULT_LIMIT, 1),
+    skip: integer(params, "skip", 0, 0),
+    sort: params.get("sort") || "_id",
+    order: orderRaw === "-1" ? -1 : 1,
+  };
+}
+
+function asComparable(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function matchesOne(value: unknown, filter: Filter): boolean {
+  if (value === undefined || value === null || typeof value === "object") return false;
+  const text = asComparable(value);
+  switch (filter.operator) {
+    case "equals":
+      return text === filter.value;
+    case "contains":
+      return text.includes(filter.value);
+    case "starts-with":
+      return text.startsWith(filter.value);
+    case "ends-with":
+      return text.endsWith(filter.value);
+    case "in":
+      return filter.value.split(",").includes(text);
+    case "gt": {
+      const a = Number(value);
+      const b = Number(filter.value);
+      // Numbers compare as numbers; anything else (ISO timestamps included) as text.
+      if (typeof value === "number" && Number.isFinite(b)) return a > b;
+      return text > filter.value;
+    }
+  }
+}
+
+export function matches(doc: unknown, filters: readonly Filter[]): boolean {
+  return filters.every((filter) => getPathValues(doc, filter.path).some((value) => matchesOne(value, filter)));
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return asComparable(a) < asComparable(b) ? -1 : 1;
+}
+
+/** Filters, sorts (ties broken by `_id`, so pages never overlap) and pages `docs`. */
+export function search<T extends { _id: string }>(docs: Iterable<T>, query: SearchQuery): { page: T[]; total: number } {
+  const found = [...docs].filter((doc) => matches(doc, query.filters));
+  found.sort((x, y) => {
+    const primary = compare(getPathValues(x, query.sort)[0], getPathValues(y, query.sort)[0]) * query.order;
+    return primary !== 0 ? primary : compare(x._id, y._id);
+  });
+  return { page: found.slice(query.skip, query.skip + query.limit), total: found.length };
+}

@@ -1,0 +1,166 @@
+// The small workflow engine behind jobs: a job is a workflow's tasks as a DAG (`after`). Automatic
+// tasks run and succeed the moment they are reached; manual tasks wait (status `running`) until a
+// person finishes them. IAP's real engine does far more (transitions, error paths, child jobs); this
+// is the part a task owner can observe.
+import { newObjectId, newTaskId } from "./ids";
+import type { JobRecord, TaskRecord, UserRecord, WorkflowRecord } from "./model";
+import type { EmulatorState } from "./state";
+
+/** IAP reports the id of the server that ran a task; the emulator is always the same one. */
+export const SERVER_ID = "9349c650f70d50e4fe89c95327b7d4d9e6b5228ac83fe4fae120045b37b67860";
+
+const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
+
+export function isFinished(task: TaskRecord): boolean {
+  return FINISHED.has(task.status);
+}
+
+export interface StartJobOptions {
+  description?: string;
+  variables?: Record<string, unknown>;
+  groups?: string[];
+}
+
+export function startJob(
+  state: EmulatorState,
+  workflow: WorkflowRecord,
+  options: StartJobOptions,
+  startedBy: UserRecord,
+  now = new Date(),
+): JobRecord {
+  const jobId = newObjectId();
+  const iso = now.toISOString();
+  const job: JobRecord = {
+    _id: jobId,
+    name: workflow.name,
+    description: options.description ?? workflow.description,
+    type: "automation",
+    status: "running",
+    variables: structuredClone(options.variables ?? {}),
+    groups: options.groups ?? [],
+    tasks: {},
+    ancestors: [jobId],
+    created: iso,
+    created_by: startedBy._id,
+    last_updated: iso,
+    metrics: { start_time: iso, end_time: null, user: startedBy._id },
+  };
+  for (const template of workflow.tasks) {
+    const task: TaskRecord = {
+      _id: newTaskId(),
+      name: template.name,
+      summary: template.summary,
+      description: template.description,
+      app: template.app,
+      location: template.location,
+      view: template.view,
+      type: template.type,
+      status: "incomplete",
+      variables: {
+        incoming: structuredClone(job.variables),
+        outgoing: {},
+        error: null,
+        decorators: structuredClone(template.decorators),
+      },
+      last_updated: iso,
+      encodingVersion: 1,
+      job: { _id: jobId, task: template.key, name: job.name, description: job.description, ancestors: [jobId] },
+      groups: template.groups.flatMap((name) => state.groupByName(name)?._id ?? []),
+      incomingRefs: [...template.after],
+      metrics: { start_time: [], end_time: null, run_time: null, server_id: SERVER_ID, finish_state: null },
+    };
+    state.tasks.set(task._id, task);
+    job.tasks[template.key] = {
+      name: task.name,
+      type: task.type,
+      status: task.status,
+      summary: task.summary,
+      taskId: task._id,
+    };
+  }
+  state.jobs.set(jobId, job);
+  advance(state, job, startedBy, now);
+  return job;
+}
+
+/** Marks a manual task done and moves its job on. */
+export function finishTask(
+  state: EmulatorState,
+  task: TaskRecord,
+  finishState: "success" | "failure",
+  variables: Record<string, unknown>,
+  user: UserRecord,
+  now = new Date(),
+): void {
+  const job = state.jobs.get(task.job._id);
+  complete(task, finishState, user, now);
+  task.variables.outgoing = structuredClone(variables);
+  if (!job) return;
+  syncSummary(job, task);
+  if (finishState === "failure") {
+    // No error transitions are modelled: a failed manual task fails its job, and whatever had not
+    // finished yet is canceled.
+    for (const entry of Object.values(job.tasks)) {
+      const other = state.tasks.get(entry.taskId);
+      if (other && !isFinished(other)) {
+        other.status = "canceled";
+        other.last_updated = now.toISOString();
+        syncSummary(job, other);
+      }
+    }
+    endJob(job, "error", now);
+    return;
+  }
+  advance(state, job, user, now);
+}
+
+function complete(task: TaskRecord, finishState: "success" | "failure", user: UserRecord, now: Date): void {
+  const started = task.metrics.start_time.length > 0 ? Date.parse(task.metrics.start_time[0] as string) : now.getTime();
+  task.status = "complete";
+  task.metrics.finish_state = finishState;
+  task.metrics.user = user._id;
+  task.metrics.end_time = now.getTime();
+  // Seconds, rounded: the documented example's run_time is a small integer.
+  task.metrics.run_time = Math.round((now.getTime() - started) / 1000);
+  task.last_updated = now.toISOString();
+}
+
+function advance(state: EmulatorState, job: JobRecord, user: UserRecord, now: Date): void {
+  const byKey = (key: string) => {
+    const entry = job.tasks[key];
+    return entry ? state.tasks.get(entry.taskId) : undefined;
+  };
+  let progressed = true;
+  while (progressed) {
+    progressed = false;
+    for (const entry of Object.values(job.tasks)) {
+      const task = state.tasks.get(entry.taskId);
+      if (task?.status !== "incomplete") continue;
+      const ready = task.incomingRefs.every((key) => {
+        const before = byKey(key);
+        return before?.status === "complete" && before.metrics.finish_state === "success";
+      });
+      if (!ready) continue;
+      task.status = "running";
+      task.metrics.start_time = [now.toISOString()];
+      task.last_updated = now.toISOString();
+      if (task.type !== "manual") complete(task, "success", user, now);
+      syncSummary(job, task);
+      progressed = true;
+    }
+  }
+  const all = Object.values(job.tasks).map((entry) => state.tasks.get(entry.taskId));
+  if (all.every((task) => task && isFinished(task))) endJob(job, "complete", now);
+  else job.last_updated = now.toISOString();
+}
+
+function endJob(job: JobRecord, status: "complete" | "error", now: Date): void {
+  job.status = status;
+  job.metrics.end_time = now.toISOString();
+  job.last_updated = now.toISOString();
+}
+
+function syncSummary(job: JobRecord, task: TaskRecord): void {
+  const entry = job.tasks[task.job.task];
+  if (entry) entry.status = task.status;
+}

@@ -1,0 +1,45 @@
+// startEmulator() in-process: what a user's own test suite or the demo uses.
+import { DEFAULT_CREDENTIALS as C, type RunningEmulator, startEmulator } from "../../emulator";
+import { call } from "../support/emulator-process";
+
+let emulator: RunningEmulator;
+const PIPELINE: [string, string] = [C.pipeline.username, C.pipeline.password];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+test("listens on a free port and serves the default seed", async () => {
+  expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(emulator.port).toBeGreaterThan(0);
+  const res = await call(emulator.url, "GET", "/operations-manager/tasks?equals[type]=manual", { auth: PIPELINE });
+  expect(res.json.data.map((t: { name: string }) => t.name).sort()).toEqual([
+    "Approve change",
+    "Confirm maintenance window",
+    "Security review",
+  ]);
+});
+
+test("exposes the request log, faults, settings and reset without the HTTP control API", async () => {
+  emulator.clearRequests();
+  emulator.faults.add({ kind: "status", status: 503, times: 1, path: "/whoami" });
+  expect((await call(emulator.url, "GET", "/whoami", { auth: PIPELINE })).status).toBe(503);
+  expect((await call(emulator.url, "GET", "/whoami", { auth: PIPELINE })).status).toBe(200);
+  expect(emulator.requests().map((r) => r.status)).toEqual([503, 200]);
+
+  emulator.updateSettings({ businessErrorsAs500: true });
+  expect(emulator.settings().businessErrorsAs500).toBe(true);
+  const id = [...emulator.state.tasks.values()].find((t) => t.name === "Approve change")?._id;
+  await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: PIPELINE });
+  expect(emulator.state.tasks.get(id as string)?.metrics.owner).toBeDefined();
+
+  emulator.reset();
+  expect(emulator.settings().businessErrorsAs500).toBe(false);
+  expect(emulator.requests()).toEqual([]);
+  expect([...emulator.state.tasks.values()].some((t) => t._id === id)).toBe(false); // a fresh job
+  // The control API stays off unless asked for.
+  expect((await call(emulator.url, "GET", "/_emulator/health")).status).toBe(404);
+});

@@ -1,0 +1,139 @@
+// Searching tasks and jobs: bracket filters on dotted paths, paging, sorting, projections, and IAP's
+// habit of ignoring a filter it cannot read.
+import { DEFAULT_CREDENTIALS as C, type EmulatorSeed } from "../../emulator";
+import { call, EmulatorProcess } from "../support/emulator-process";
+
+let emulator: EmulatorProcess;
+const ADMIN: [string, string] = [C.admin.username, C.admin.password];
+const JOBS = 7; // 7 jobs × 3 tasks = 21 tasks: more than one page at limit 5
+
+const seed: EmulatorSeed = {
+  users: [{ username: C.admin.username, password: C.admin.password, roles: ["admin"] }],
+  workflows: [
+    {
+      name: "Three step",
+      tasks: [
+        { key: "1", name: "Build", type: "automatic" },
+        { key: "2", name: "Approve", after: ["1"] },
+        { key: "3", name: "Deploy", after: ["2"] },
+      ],
+    },
+  ],
+  jobs: Array.from({ length: JOBS }, (_, i) => ({ workflow: "Three step", description: `Change ${i}` })),
+};
+
+let jobIds: string[];
+
+beforeAll(async () => {
+  emulator = await EmulatorProcess.start();
+  jobIds = (await emulator.reset(seed)).jobs;
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+const search = async (query: string) => {
+  const res = await call(emulator.url, "GET", `/operations-manager/tasks?${query}`, { auth: ADMIN });
+  expect(res.status).toBe(200);
+  return res.json as { data: Record<string, unknown>[]; metadata: { total: number; skip: number; limit: number } };
+};
+
+test("without filters answers the first 25 with total, skip and limit", async () => {
+  const res = await search("");
+  expect(res.metadata).toEqual({ total: JOBS * 3, skip: 0, limit: 25 });
+  expect(res.data).toHaveLength(JOBS * 3);
+});
+
+test("equals on a dotted path finds the tasks of one job", async () => {
+  const res = await search(`equals[job._id]=${jobIds[2]}`);
+  expect(res.metadata.total).toBe(3);
+  expect(res.data.map((t) => t.name).sort()).toEqual(["Approve", "Build", "Deploy"]);
+});
+
+test("filters combine (all must match)", async () => {
+  const res = await search(`equals[job._id]=${jobIds[2]}&equals[type]=manual&equals[status]=running`);
+  expect(res.data.map((t) => t.name)).toEqual(["Approve"]);
+});
+
+test.each([
+  ["contains[name]=ppro", ["Approve"]],
+  ["starts-with[name]=De", ["Deploy"]],
+  ["ends-with[name]=ild", ["Build"]],
+  ["in[name]=Build,Deploy", ["Build", "Deploy"]],
+  ["equals[status]=complete", ["Build"]],
+])("%s", async (filter, names) => {
+  const res = await search(`${filter}&limit=100`);
+  expect([...new Set(res.data.map((t) => t.name))].sort()).toEqual(names);
+  expect(res.metadata.total).toBe(JOBS * names.length);
+});
+
+test("gt compares numbers as numbers and timestamps as text", async () => {
+  const all = await search("limit=100");
+  const numeric = await search("gt[metrics.end_time]=0&limit=100");
+  expect(numeric.metadata.total).toBe(JOBS); // only the finished Build tasks have an end time
+  const oldest = all.data.map((t) => t.last_updated as string).sort()[0] as string;
+  const later = await search(`gt[last_updated]=${encodeURIComponent(oldest)}&limit=100`);
+  expect(later.metadata.total).toBeLessThan(all.metadata.total);
+});
+
+test("a filter IAP cannot read is ignored and everything comes back", async () => {
+  for (const malformed of ["equals=Approve", "equals[job][_id]=x", "equal[name]=Approve", "equals[name=Approve"]) {
+    const res = await search(malformed);
+    expect(res.metadata.total).toBe(JOBS * 3);
+  }
+});
+
+test("skip and limit page through without overlap or gaps", async () => {
+  const seen: string[] = [];
+  for (let skip = 0; skip < JOBS * 3; skip += 5) {
+    const page = await search(`limit=5&skip=${skip}`);
+    expect(page.metadata).toEqual({ total: JOBS * 3, skip, limit: 5 });
+    seen.push(...page.data.map((t) => t._id as string));
+  }
+  expect(seen).toHaveLength(JOBS * 3);
+  expect(new Set(seen).size).toBe(JOBS * 3);
+  const beyond = await search("skip=100");
+  expect(beyond.data).toEqual([]);
+  expect(beyond.metadata.total).toBe(JOBS * 3);
+});
+
+test("sort and order", async () => {
+  const ascending = await search("sort=name&order=1&limit=100&include=name");
+  const names = ascending.data.map((t) => t.name as string);
+  expect(names).toEqual([...names].sort());
+  const descending = await search("sort=name&order=-1&limit=100&include=name");
+  expect(descending.data.map((t) => t.name)).toEqual([...names].reverse());
+});
+
+test("include and exclude project every item", async () => {
+  const res = await search("limit=2&include=name,status");
+  for (const item of res.data) expect(Object.keys(item).sort()).toEqual(["_id", "name", "status"]);
+  const excluded = await search("limit=2&exclude=variables");
+  for (const item of excluded.data) expect(item.variables).toBeUndefined();
+});
+
+test("projections cannot reach prototype machinery", async () => {
+  const res = await search("limit=1&include=__proto__.polluted,constructor.prototype");
+  expect(Object.keys(res.data[0] as object)).toEqual(["_id"]);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
+
+test.each(["limit=0", "limit=abc", "skip=-1", "order=2"])("a bad paging parameter (%s) is a 400", async (query) => {
+  const res = await call(emulator.url, "GET", `/operations-manager/tasks?${query}`, { auth: ADMIN });
+  expect(res.status).toBe(400);
+  expect(res.json.data).toBeNull();
+});
+
+test("jobs search with the same operators", async () => {
+  const res = await call(
+    emulator.url,
+    "GET",
+    `/operations-manager/jobs?equals[description]=${encodeURIComponent("Change 3")}&include=description,status`,
+    { auth: ADMIN },
+  );
+  expect(res.json.metadata.total).toBe(1);
+  expect(res.json.data).toEqual([{ _id: jobIds[3], description: "Change 3", status: "running" }]);
+  const paged = await call(emulator.url, "GET", "/operations-manager/jobs?limit=3&skip=6", { auth: ADMIN });
+  expect(paged.json.metadata).toEqual({ total: JOBS, skip: 6, limit: 3 });
+  expect(paged.json.data).toHaveLength(1);
+});

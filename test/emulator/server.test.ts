@@ -1,0 +1,225 @@
+// Input safety, the control API's switches and act-as, persistence across restarts, and the command.
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_CREDENTIALS as C, type EmulatorSeed } from "../../emulator";
+import { call, EmulatorProcess } from "../support/emulator-process";
+
+const PIPELINE: [string, string] = [C.pipeline.username, C.pipeline.password];
+
+describe("input safety", () => {
+  let emulator: EmulatorProcess;
+  beforeAll(async () => {
+    emulator = await EmulatorProcess.start();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  test("a body over the limit (1 MiB) is refused with 413", async () => {
+    const res = await call(emulator.url, "POST", "/login", {
+      rawBody: JSON.stringify({ user: { username: "x".repeat(2 * 1024 * 1024), password: "y" } }),
+      headers: { "content-type": "application/json" },
+    }).catch((error: Error) => ({ status: -1, json: undefined, error }));
+    // The emulator answers 413 and closes; a client still sending may see the close instead.
+    expect([413, -1]).toContain(res.status);
+    if (res.status === 413)
+      expect(res.json).toEqual({ message: expect.stringMatching(/larger than/), data: null, metadata: {} });
+  });
+
+  test("invalid JSON is a 400 in the envelope", async () => {
+    const res = await call(emulator.url, "POST", "/login", {
+      rawBody: '{"user": {',
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      message: expect.stringMatching(/^Invalid JSON in request body/),
+      data: null,
+      metadata: {},
+    });
+  });
+
+  test("an unknown route is a clear 404; a known path with another method a 405", async () => {
+    const unknown = await call(emulator.url, "GET", "/operations-manager/nothing-here", { auth: PIPELINE });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual({
+      message: "Route not found: GET /operations-manager/nothing-here",
+      data: null,
+      metadata: {},
+    });
+    const wrongMethod = await call(emulator.url, "DELETE", "/whoami", { auth: PIPELINE });
+    expect(wrongMethod.status).toBe(405);
+  });
+
+  test("the control API does not exist unless enabled", async () => {
+    const plain = await EmulatorProcess.start({ control: false });
+    try {
+      const res = await call(plain.url, "GET", "/_emulator/state");
+      expect(res.status).toBe(404);
+      expect(res.json.data).toBeNull();
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  test("junk does not crash the process", async () => {
+    const junk: [string, string, Parameters<typeof call>[3]][] = [
+      ["GET", "/operations-manager/tasks/%E0%A4%A", { auth: PIPELINE }],
+      ["GET", "/whoami", { headers: { cookie: "token=%E0%A4%A" } }],
+      ["GET", `/operations-manager/tasks?${"equals[a]=b&".repeat(2000)}`, { auth: PIPELINE }],
+      ["POST", "/login", { rawBody: "null", headers: { "content-type": "application/json" } }],
+      ["POST", "/login", { rawBody: "[1,2]", headers: { "content-type": "application/json" } }],
+      ["POST", "/login", { rawBody: '"text"', headers: { "content-type": "application/json" } }],
+      ["POST", "/operations-manager/jobs/start", { auth: PIPELINE, body: { workflow: { $gt: "" } } }],
+      [
+        "POST",
+        "/operations-manager/jobs/start",
+        { auth: PIPELINE, body: { workflow: "Change approval", options: null } },
+      ],
+      [
+        "POST",
+        "/operations-manager/tasks/x/assign",
+        { auth: PIPELINE, rawBody: "userId=1", headers: { "content-type": "text/plain" } },
+      ],
+      ["GET", "/operations-manager/tasks?include=..,.,a..b&exclude=__proto__&sort=__proto__", { auth: PIPELINE }],
+    ];
+    for (const [method, route, options] of junk) {
+      const res = await call(emulator.url, method, route, options);
+      expect(res.status).toBeGreaterThanOrEqual(200);
+      expect(res.status).toBeLessThan(500);
+    }
+    // A raw request that is not HTTP at all.
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(Number(new URL(emulator.url).port), "127.0.0.1", () => socket.end("NOT HTTP\r\n\r\n"));
+      socket.on("close", () => resolve());
+      socket.on("error", () => resolve());
+      socket.resume();
+    });
+    expect((await call(emulator.url, "GET", "/whoami", { auth: PIPELINE })).status).toBe(200);
+  });
+});
+
+describe("control API", () => {
+  let emulator: EmulatorProcess;
+  beforeAll(async () => {
+    emulator = await EmulatorProcess.start();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  test("act-as performs an IAP call as another user, out of band", async () => {
+    await emulator.reset();
+    const list = await call(emulator.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
+      auth: PIPELINE,
+    });
+    const id = list.json.data[0]._id;
+    await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: PIPELINE });
+    await emulator.control("DELETE", "/requests");
+
+    // A person (here: an admin) releases the pipeline's claim, and alice takes the task.
+    await emulator.actAs(C.admin.username, "POST", `/operations-manager/tasks/${id}/release`);
+    const taken = await emulator.actAs<{ metrics: { owner: { username: string } } }>(
+      "alice",
+      "POST",
+      `/operations-manager/tasks/${id}/claim`,
+    );
+    expect(taken.metrics.owner.username).toBe("alice");
+    expect(await emulator.requests()).toEqual([]); // out of band: not in the request log
+    await expect(emulator.actAs("nobody", "GET", "/whoami")).rejects.toThrow(/404 User nobody not found/);
+    await expect(emulator.actAs("alice", "GET", "/_emulator/state")).rejects.toThrow(/400/);
+    // Business rules still apply to act-as calls.
+    await expect(emulator.actAs("bob", "POST", `/operations-manager/tasks/${id}/release`)).rejects.toThrow(/409/);
+  });
+
+  test("reset accepts a seed and reports the jobs it started", async () => {
+    const seed: EmulatorSeed = {
+      users: [{ username: "solo", password: "pw" }],
+      workflows: [{ name: "One", tasks: [{ key: "1", name: "Only task" }] }],
+      jobs: [{ workflow: "One" }, { workflow: "One" }],
+    };
+    const result = await emulator.reset(seed);
+    expect(result.jobs).toHaveLength(2);
+    expect(result.tasks).toBe(2);
+    const res = await call(emulator.url, "GET", "/operations-manager/tasks", { auth: ["solo", "pw"] });
+    expect(res.json.metadata.total).toBe(2);
+    await expect(emulator.reset({ jobs: [{ workflow: "Missing" }] })).rejects.toThrow(
+      /400 seed: job names unknown workflow/,
+    );
+    await emulator.reset();
+  });
+
+  test("settings refuse unknown keys and wrong types", async () => {
+    await expect(emulator.settings({ bogus: true } as never)).rejects.toThrow(/400 unknown setting bogus/);
+    await expect(emulator.settings({ loginTokenTtlSeconds: 0 })).rejects.toThrow(/400/);
+    expect(await emulator.settings({ epochClaimTime: true })).toMatchObject({ epochClaimTime: true });
+    await emulator.reset(); // reset restores start-up settings
+    expect(await emulator.control("GET", "/settings")).toMatchObject({ epochClaimTime: false });
+  });
+});
+
+describe("persistence and the command", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "emulator-state-"));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a state file keeps a claim across a restart, and SIGTERM stops the process cleanly", async () => {
+    const stateFile = path.join(dir, "state.json");
+    const first = await EmulatorProcess.start({ stateFile });
+    const list = await call(first.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
+      auth: PIPELINE,
+    });
+    const id = list.json.data[0]._id;
+    await call(first.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: PIPELINE });
+    expect(await first.stop()).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(["state.json"]); // no temp file left behind
+
+    const second = await EmulatorProcess.start({ stateFile });
+    try {
+      const task = await call(second.url, "GET", `/operations-manager/tasks/${id}?dereference=users`, {
+        auth: PIPELINE,
+      });
+      expect(task.json.data.metrics.owner.username).toBe("svc-pipeline");
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test("--seed starts from a seed file; the command prints its URL first and the demo credentials", async () => {
+    const plain = await EmulatorProcess.start({ control: false });
+    try {
+      expect(plain.stdout[0]).toBe(plain.url);
+      expect(await plain.output(/read-only/)).toContain("svc-pipeline / pipeline-secret");
+    } finally {
+      await plain.stop();
+    }
+    const seedFile = path.join(dir, "seed.json");
+    fs.writeFileSync(
+      seedFile,
+      JSON.stringify({
+        users: [{ username: "ci", password: "ci-pw" }],
+        workflows: [{ name: "W", tasks: [{ key: "a", name: "Gate" }] }],
+        jobs: [{ workflow: "W" }],
+      } satisfies EmulatorSeed),
+    );
+    const seeded = await EmulatorProcess.start({ seedFile });
+    try {
+      const res = await call(seeded.url, "GET", "/operations-manager/tasks", { auth: ["ci", "ci-pw"] });
+      expect(res.json.data.map((t: { name: string }) => t.name)).toEqual(["Gate"]);
+    } finally {
+      await seeded.stop();
+    }
+  });
+
+  test("a bad port is refused with a usage message and exit code 2", async () => {
+    await expect(EmulatorProcess.start({ extraArgs: ["--port", "99999"] })).rejects.toThrow(
+      /exited with 2[\s\S]*--port must be 0-65535/,
+    );
+  });
+});

@@ -1,0 +1,129 @@
+// Runs the emulator as a real separate process on a free port (the built `itential-emulator`
+// command), and talks to its control API over HTTP, the way a user's test would.
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import type { EmulatorSeed, EmulatorSettings, FaultSpec, RequestLogEntry } from "../../emulator";
+
+const CLI = path.resolve(__dirname, "..", "..", "dist", "emulator", "cli.js");
+
+export interface EmulatorProcessOptions {
+  stateFile?: string;
+  seedFile?: string;
+  control?: boolean;
+  extraArgs?: string[];
+}
+
+export class EmulatorProcess {
+  private constructor(
+    readonly url: string,
+    readonly child: ChildProcess,
+    readonly stdout: string[],
+  ) {}
+
+  static async start(options: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
+    if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
+    const args = [CLI, "--port", "0", "--quiet"];
+    if (options.control ?? true) args.push("--control");
+    if (options.stateFile) args.push("--state-file", options.stateFile);
+    if (options.seedFile) args.push("--seed", options.seedFile);
+    args.push(...(options.extraArgs ?? []));
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: string[] = [];
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      lines.on("line", (line) => {
+        stdout.push(line);
+        if (stdout.length === 1) resolve(line.trim());
+      });
+      child.once("exit", (code) => reject(new Error(`emulator exited with ${code} before listening:\n${stderr}`)));
+    });
+    return new EmulatorProcess(url, child, stdout);
+  }
+
+  /** What the command has printed so far, once a line matches `until` (or after 5 s). */
+  async output(until: RegExp): Promise<string> {
+    for (let waited = 0; waited < 5000 && !until.test(this.stdout.join("\n")); waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.stdout.join("\n");
+  }
+
+  /** Sends SIGTERM and resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const exited = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
+    this.child.kill("SIGTERM");
+    return exited;
+  }
+
+  async control<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}/_emulator${route}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as { message: string; data: T };
+    if (!response.ok) throw new Error(`control ${method} ${route}: ${response.status} ${json.message}`);
+    return json.data;
+  }
+
+  reset(seed?: EmulatorSeed): Promise<{ jobs: string[]; tasks: number }> {
+    return this.control("POST", "/reset", seed ? { seed } : {});
+  }
+
+  requests(): Promise<RequestLogEntry[]> {
+    return this.control("GET", "/requests");
+  }
+
+  addFault(spec: FaultSpec): Promise<{ id: string }> {
+    return this.control("POST", "/faults", spec);
+  }
+
+  settings(patch: Partial<EmulatorSettings>): Promise<EmulatorSettings> {
+    return this.control("PATCH", "/settings", patch);
+  }
+
+  /** Calls an IAP route as `username`, out of band (no auth, faults or request log). */
+  actAs<T = unknown>(username: string, method: string, route: string, body?: unknown): Promise<T> {
+    return this.control(method, `/as/${encodeURIComponent(username)}${route}`, body);
+  }
+}
+
+/** A minimal IAP caller for emulator tests, deliberately not the SDK: the emulator is tested on its own. */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary JSON documents
+  json: any;
+}
+
+export async function call(
+  url: string,
+  method: string,
+  route: string,
+  options: { auth?: [string, string]; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+): Promise<RawResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth.join(":")).toString("base64")}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await fetch(`${url}${route}`, { method, headers, body });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
