@@ -1,0 +1,480 @@
+// OperationsManagerClient: the typed client for IAP's Operations Manager task and job API.
+import * as fs from "node:fs";
+import type * as http from "node:http";
+import type * as https from "node:https";
+import type { AxiosProxyConfig } from "axios";
+import { type AuthOptions, type AuthStrategy, createAuth } from "./auth";
+import {
+  AbortedError,
+  ApiError,
+  AuthenticationError,
+  ConnectionError,
+  ItentialError,
+  NotFoundError,
+  PermissionError,
+  ResponseFormatError,
+  TaskStateError,
+  type TaskStateReason,
+  TimeoutError,
+  ValidationError,
+} from "./errors";
+import { appendFields, checkFieldPath, encodeSearch, type SearchQuery } from "./filters";
+import { certainlyNotApplied, DEFAULT_RETRY, isTransient, type RetryOptions, retryDelay, sleep } from "./retry";
+import {
+  fail,
+  type Job,
+  type Page,
+  parseJob,
+  parsePage,
+  parseTask,
+  parseWhoAmI,
+  type Task,
+  type WhoAmI,
+} from "./schemas";
+import { type CallOptions, type Logger, stderrLogger, type TlsOptions, Transport } from "./transport";
+
+export interface ClientOptions {
+  /** Platform root, e.g. `https://iap.example.com:3443` (no trailing `/operations-manager`). */
+  baseUrl: string;
+  auth: AuthOptions;
+  /** Per-request timeout in milliseconds (default 30 000); override per call with `timeoutMs`. */
+  timeoutMs?: number;
+  /** Retry policy; `maxRetries: 0` turns retries off. */
+  retry?: Partial<RetryOptions>;
+  /** CA bundle, client certificate, or (explicitly) `rejectUnauthorized: false`. */
+  tls?: TlsOptions;
+  /** Bring your own agents (they replace the keep-alive agents and `tls`). */
+  httpAgent?: http.Agent;
+  httpsAgent?: https.Agent;
+  /** Proxy as axios takes it; `false` ignores proxy environment variables. */
+  proxy?: AxiosProxyConfig | false;
+  /** Receives redacted request/response records. `ITENTIAL_DEBUG=1` logs to stderr when none is given. */
+  logger?: Logger;
+  /** Appended to the User-Agent (`pulumi-itential/<version> (node …)`). */
+  userAgent?: string;
+}
+
+export interface GetTaskOptions extends CallOptions {
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Fields IAP should expand, e.g. `["job"]` or `["metrics.owner"]`. */
+  dereference?: readonly string[];
+}
+
+export interface FinishOptions {
+  finishState: "success" | "failure";
+  variables?: Record<string, unknown>;
+}
+
+export interface StartJobOptions {
+  description?: string;
+  variables?: Record<string, unknown>;
+  groups?: string[];
+}
+
+const TASK_ID = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
+const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
+const TASK_KEY = /^[0-9a-fA-F]{1,4}$/;
+const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
+const CLAIMABLE = new Set(["running", "incomplete"]);
+const DEFAULT_PAGE_SIZE = 100;
+
+function checkId(value: unknown, pattern: RegExp, what: string): string {
+  if (typeof value !== "string" || !pattern.test(value)) {
+    throw new ValidationError(`${what} ${JSON.stringify(value)} is malformed`);
+  }
+  return encodeURIComponent(value);
+}
+
+const taskId = (id: unknown) => checkId(id, TASK_ID, "task id (a UUID)");
+const jobId = (id: unknown) => checkId(id, OBJECT_ID, "job id (24 hexadecimal characters)");
+const userId = (id: unknown) => checkId(id, OBJECT_ID, "user id (24 hexadecimal characters)");
+const taskKey = (key: unknown) => checkId(key, TASK_KEY, "task key (1 to 4 hexadecimal digits)");
+
+type TaskWrite = "claim" | "release" | "assign";
+
+export class OperationsManagerClient {
+  readonly #transport: Transport;
+  readonly #auth: AuthStrategy;
+  readonly #retry: RetryOptions;
+  /** Who this client acts as, learnt once when a claim or release needs it. */
+  #me: Promise<WhoAmI> | undefined;
+
+  constructor(options: ClientOptions) {
+    if (typeof options?.baseUrl !== "string" || !/^https?:\/\/[^/]+/.test(options.baseUrl)) {
+      throw new ValidationError("baseUrl must be an http:// or https:// URL");
+    }
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ValidationError("timeoutMs must be a positive number");
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#retry = retry;
+    const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
+    this.#transport = new Transport(
+      {
+        baseUrl: options.baseUrl,
+        timeoutMs,
+        retry,
+        ...(options.tls ? { tls: options.tls } : {}),
+        ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
+        ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
+        ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+        ...(logger ? { logger } : {}),
+        ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+      },
+      () => this.#auth,
+    );
+    this.#auth = createAuth(options.auth, (request) =>
+      this.#transport.json({ method: "POST", ...request, authenticate: false, retry: "safe" }),
+    );
+  }
+
+  /** The authenticated principal (`GET /whoami`). */
+  async whoami(options: CallOptions = {}): Promise<WhoAmI> {
+    const { json, origin } = await this.#transport.json({ method: "GET", path: "/whoami", retry: "safe", ...options });
+    return parseWhoAmI(json, origin);
+  }
+
+  async getTask(id: string, options: GetTaskOptions = {}): Promise<Task> {
+    const { include, exclude, dereference, ...call } = options;
+    const query = new URLSearchParams();
+    appendFields(query, "include", include);
+    appendFields(query, "exclude", exclude);
+    if (dereference !== undefined) {
+      query.set("dereference", dereference.map((field) => checkFieldPath(field, "dereference")).join(","));
+    }
+    const { data, origin } = await this.#transport.envelope({
+      method: "GET",
+      path: `/operations-manager/tasks/${taskId(id)}`,
+      query,
+      retry: "safe",
+      ...call,
+    });
+    return parseTask(data, origin);
+  }
+
+  /** One page of tasks; `total` counts every match. */
+  async listTasks(query: SearchQuery = {}, options: CallOptions = {}): Promise<Page<Task>> {
+    const { data, metadata, origin } = await this.#transport.envelope({
+      method: "GET",
+      path: "/operations-manager/tasks",
+      query: encodeSearch(query),
+      retry: "safe",
+      ...options,
+    });
+    return parsePage(data, metadata, origin, parseTask);
+  }
+
+  /** Every matching task, fetching pages of `query.limit` (default 100) as it goes. */
+  iterateTasks(query: SearchQuery = {}, options: CallOptions = {}): AsyncIterable<Task> {
+    return this.paginate(query, options, (q, o) => this.listTasks(q, o));
+  }
+
+  async getJob(id: string, options: GetTaskOptions = {}): Promise<Job> {
+    const { include, exclude, ...call } = options;
+    const query = new URLSearchParams();
+    appendFields(query, "include", include);
+    appendFields(query, "exclude", exclude);
+    const { data, origin } = await this.#transport.envelope({
+      method: "GET",
+      path: `/operations-manager/jobs/${jobId(id)}`,
+      query,
+      retry: "safe",
+      ...call,
+    });
+    return parseJob(data, origin);
+  }
+
+  async listJobs(query: SearchQuery = {}, options: CallOptions = {}): Promise<Page<Job>> {
+    const { data, metadata, origin } = await this.#transport.envelope({
+      method: "GET",
+      path: "/operations-manager/jobs",
+      query: encodeSearch(query),
+      retry: "safe",
+      ...options,
+    });
+    return parsePage(data, metadata, origin, parseJob);
+  }
+
+  iterateJobs(query: SearchQuery = {}, options: CallOptions = {}): AsyncIterable<Job> {
+    return this.paginate(query, options, (q, o) => this.listJobs(q, o));
+  }
+
+  /**
+   * Starts a job from a workflow. Retried only when the request certainly did not reach IAP:
+   * repeating it after an unknown outcome could start a second job.
+   */
+  async startJob(workflow: string, options: StartJobOptions = {}, call: CallOptions = {}): Promise<Job> {
+    if (typeof workflow !== "string" || workflow === "")
+      throw new ValidationError("workflow must be a non-empty string");
+    const { data, origin } = await this.#transport.envelope({
+      method: "POST",
+      path: "/operations-manager/jobs/start",
+      body: { workflow, options: { type: "automation", ...options } },
+      retry: "not-applied",
+      ...call,
+    });
+    return parseJob(data, origin);
+  }
+
+  /** The data a manual task's form shows (IAP does not document its shape). */
+  async getManualTaskController(job: string, key: string, options: CallOptions = {}): Promise<Record<string, unknown>> {
+    const { data, origin } = await this.#transport.envelope({
+      method: "GET",
+      path: `/operations-manager/jobs/${jobId(job)}/tasks/${taskKey(key)}/manual-controller`,
+      retry: "safe",
+      ...options,
+    });
+    if (data === null || typeof data !== "object" || Array.isArray(data))
+      fail(origin, "the manual controller is not an object");
+    return data as Record<string, unknown>;
+  }
+
+  /** Works (finishes) a manual task. Retried only when the request certainly did not reach IAP. */
+  async finishManualTask(
+    job: string,
+    key: string,
+    finish: FinishOptions,
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown>> {
+    if (finish?.finishState !== "success" && finish?.finishState !== "failure") {
+      throw new ValidationError('finishState must be "success" or "failure"');
+    }
+    const { data, origin } = await this.#transport.envelope({
+      method: "POST",
+      path: `/operations-manager/jobs/${jobId(job)}/tasks/${taskKey(key)}/finish`,
+      body: { taskData: { finish_state: finish.finishState, variables: finish.variables ?? {} } },
+      retry: "not-applied",
+      ...options,
+    });
+    if (data === null || typeof data !== "object" || Array.isArray(data))
+      fail(origin, "the finish answer is not an object");
+    return data as Record<string, unknown>;
+  }
+
+  /**
+   * Claims a task for the authenticated user. Resolves with the task once it is held by this user,
+   * including when it already was. Refused because of the task's state, it raises TaskStateError
+   * saying why ("claimed by alice since …", "complete", "an automatic task").
+   */
+  async claimTask(id: string, options: CallOptions = {}): Promise<Task> {
+    return this.writeTask("claim", id, undefined, options);
+  }
+
+  /**
+   * Releases the task. Resolves once nobody holds it, including when nobody did (IAP answers an
+   * error for an unclaimed task; the client reads that as done).
+   */
+  async releaseTask(id: string, options: CallOptions = {}): Promise<Task> {
+    return this.writeTask("release", id, undefined, options);
+  }
+
+  /** Assigns the task to the user with this id (24 hex). Resolves once that user holds it. */
+  async assignTask(id: string, assignee: string, options: CallOptions = {}): Promise<Task> {
+    userId(assignee);
+    return this.writeTask("assign", id, assignee, options);
+  }
+
+  /**
+   * Claim, release and assign are never blindly repeated. After a failure the client reads the
+   * task: already in the wanted state means success (the write happened, or did not need to);
+   * a state that forbids it means TaskStateError; still possible after a failure that may pass
+   * (timeout, reset, 502/503/504, 429) means another try, up to maxRetries.
+   */
+  private async writeTask(
+    kind: TaskWrite,
+    id: string,
+    assignee: string | undefined,
+    options: CallOptions,
+  ): Promise<Task> {
+    const path = `/operations-manager/tasks/${taskId(id)}/${kind}`;
+    const maxRetries = options.maxRetries ?? this.#retry.maxRetries;
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
+      try {
+        const { data, origin } = await this.#transport.envelope({
+          method: "POST",
+          path,
+          ...(assignee ? { body: { userId: assignee } } : {}),
+          retry: "none",
+          ...options,
+          maxRetries: 0,
+        });
+        return parseTask(data, origin);
+      } catch (error) {
+        failure = error;
+      }
+      if (!needsStateCheck(failure)) throw failure;
+
+      const transient = isTransient(failure) || failure instanceof ResponseFormatError;
+      if (!certainlyNotApplied(failure)) {
+        let task: Task;
+        try {
+          task = await this.getTask(id, { dereference: ["metrics.owner"], ...pick(options) });
+        } catch {
+          throw failure; // the state cannot be read either: report what went wrong first
+        }
+        const me = kind === "assign" ? undefined : await this.me(options);
+        if (reached(kind, task, me?.id, assignee)) return task;
+        const refusal = explain(kind, task, me);
+        if (refusal) {
+          const apiFailure = failure instanceof ApiError ? failure : undefined;
+          throw new TaskStateError(
+            {
+              method: "POST",
+              path,
+              status: apiFailure?.status ?? 0,
+              iapMessage: apiFailure?.iapMessage ?? (failure as Error).message,
+            },
+            { ...refusal, taskId: id },
+          );
+        }
+      }
+      if (!transient || attempt >= maxRetries) throw failure;
+      const delay = retryDelay(failure, attempt, this.#retry);
+      if (delay === undefined) throw failure;
+      try {
+        await sleep(delay, options.signal);
+      } catch {
+        throw new AbortedError("POST", path);
+      }
+    }
+  }
+
+  private me(options: CallOptions): Promise<WhoAmI> {
+    this.#me ??= this.whoami(pick(options)).catch((error) => {
+      this.#me = undefined;
+      throw error;
+    });
+    return this.#me;
+  }
+
+  private async *paginate<T>(
+    query: SearchQuery,
+    options: CallOptions,
+    list: (query: SearchQuery, options: CallOptions) => Promise<Page<T>>,
+  ): AsyncGenerator<T> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    let skip = query.skip ?? 0;
+    for (;;) {
+      const page = await list({ ...query, limit, skip }, options);
+      yield* page.items;
+      skip += page.items.length;
+      // An empty page ends it too, so a server that miscounts cannot make this loop forever.
+      if (page.items.length === 0 || skip >= page.total) return;
+    }
+  }
+}
+
+/** Failures after which the task's state says more than the error does. */
+function needsStateCheck(error: unknown): boolean {
+  if (error instanceof AuthenticationError || error instanceof PermissionError || error instanceof NotFoundError) {
+    return false;
+  }
+  return (
+    error instanceof ApiError ||
+    error instanceof ConnectionError ||
+    error instanceof TimeoutError ||
+    error instanceof ResponseFormatError
+  );
+}
+
+function pick(options: CallOptions): CallOptions {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
+}
+
+function reached(kind: TaskWrite, task: Task, me: string | undefined, assignee: string | undefined): boolean {
+  switch (kind) {
+    case "claim":
+      return task.owner !== undefined && task.owner.id === me;
+    case "release":
+      return task.owner === undefined;
+    case "assign":
+      return task.owner !== undefined && task.owner.id === assignee;
+  }
+}
+
+function describeTask(task: Task): string {
+  return task.name ? `task ${task.id} ("${task.name}")` : `task ${task.id}`;
+}
+
+function who(user: { id: string; username?: string }): string {
+  return user.username ?? `user ${user.id}`;
+}
+
+function explain(
+  kind: TaskWrite,
+  task: Task,
+  me: WhoAmI | undefined,
+): { reason: TaskStateReason; explanation: string; owner?: { id: string; username?: string } } | undefined {
+  const verb = kind === "claim" ? "claimed" : kind === "release" ? "released" : "assigned";
+  const subject = describeTask(task);
+  if (task.type !== undefined && task.type !== "manual") {
+    return {
+      reason: "not-manual",
+      explanation: `${subject} is an ${task.type} task; only manual tasks can be ${verb}`,
+    };
+  }
+  if (task.status !== undefined && FINISHED.has(task.status)) {
+    return { reason: "finished", explanation: `${subject} is ${task.status} and cannot be ${verb}` };
+  }
+  if (kind !== "assign" && task.owner && task.owner.id !== me?.id) {
+    const since = task.claimTime ? ` since ${task.claimTime}` : "";
+    return {
+      reason: "claimed-by-another",
+      owner: task.owner,
+      explanation:
+        kind === "claim"
+          ? `${subject} is claimed by ${who(task.owner)}${since}`
+          : `${subject} is claimed by ${who(task.owner)}${since}, not by ${me?.username ?? "this user"}`,
+    };
+  }
+  if (kind !== "release" && task.status !== undefined && !CLAIMABLE.has(task.status)) {
+    return { reason: "not-claimable", explanation: `${subject} is ${task.status} and cannot be ${verb}` };
+  }
+  return undefined;
+}
+
+/**
+ * Client options from the environment: `ITENTIAL_BASE_URL`, then credentials from
+ * `ITENTIAL_CLIENT_ID` + `ITENTIAL_CLIENT_SECRET` (OAuth), or `ITENTIAL_TOKEN`, or
+ * `ITENTIAL_USERNAME` + `ITENTIAL_PASSWORD` (token login; `ITENTIAL_AUTH=basic` for Basic).
+ * Optional: `ITENTIAL_TIMEOUT_MS`, `ITENTIAL_CA_FILE` (PEM bundle).
+ */
+export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
+  const baseUrl = env.ITENTIAL_BASE_URL;
+  if (!baseUrl) throw new ValidationError("ITENTIAL_BASE_URL is not set");
+  let auth: AuthOptions;
+  if (env.ITENTIAL_CLIENT_ID || env.ITENTIAL_CLIENT_SECRET) {
+    if (!env.ITENTIAL_CLIENT_ID || !env.ITENTIAL_CLIENT_SECRET) {
+      throw new ValidationError("ITENTIAL_CLIENT_ID and ITENTIAL_CLIENT_SECRET must be set together");
+    }
+    auth = { type: "oauth", clientId: env.ITENTIAL_CLIENT_ID, clientSecret: env.ITENTIAL_CLIENT_SECRET };
+  } else if (env.ITENTIAL_TOKEN) {
+    auth = { type: "token", token: env.ITENTIAL_TOKEN };
+  } else if (env.ITENTIAL_USERNAME && env.ITENTIAL_PASSWORD) {
+    const type = env.ITENTIAL_AUTH === "basic" ? "basic" : "login";
+    auth = { type, username: env.ITENTIAL_USERNAME, password: env.ITENTIAL_PASSWORD };
+  } else {
+    throw new ValidationError(
+      "No Itential credentials in the environment: set ITENTIAL_CLIENT_ID and ITENTIAL_CLIENT_SECRET, ITENTIAL_TOKEN, or ITENTIAL_USERNAME and ITENTIAL_PASSWORD",
+    );
+  }
+  const options: ClientOptions = { baseUrl, auth };
+  if (env.ITENTIAL_TIMEOUT_MS) {
+    const timeout = Number(env.ITENTIAL_TIMEOUT_MS);
+    if (!Number.isFinite(timeout) || timeout <= 0)
+      throw new ValidationError("ITENTIAL_TIMEOUT_MS must be a positive number");
+    options.timeoutMs = timeout;
+  }
+  if (env.ITENTIAL_CA_FILE) {
+    try {
+      options.tls = { ca: fs.readFileSync(env.ITENTIAL_CA_FILE) };
+    } catch (error) {
+      throw new ItentialError(`ITENTIAL_CA_FILE ${env.ITENTIAL_CA_FILE} cannot be read: ${(error as Error).message}`);
+    }
+  }
+  return options;
+}

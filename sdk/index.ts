@@ -1,0 +1,33 @@
+// `pulumi-itential/sdk`: a typed, resilient client for IAP's Operations Manager task API.
+export type { AuthOptions } from "./auth";
+export {
+  type ClientOptions,
+  clientOptionsFromEnv,
+  type FinishOptions,
+  type GetTaskOptions,
+  OperationsManagerClient,
+  type StartJobOptions,
+} from "./client";
+export {
+  AbortedError,
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  ItentialError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  ResponseFormatError,
+  ServerError,
+  TaskStateError,
+  type TaskStateReason,
+  TimeoutError,
+  ValidationError,
+} from "./errors";
+export type { FilterValue, SearchFilters, SearchQuery } from "./filters";
+export type { RetryOptions } from "./retry";
+export type { Job, Page, Task, TaskStatus, TaskType, TaskUser, WhoAmI } from "./schemas";
+export type { CallOptions, Logger, LogRecord, TlsOptions } from "./transport";
+export { VERSION } from "./version";

@@ -1,0 +1,272 @@
+// The wire format: zod schemas that accept every documented variation of IAP's documents (unknown
+// fields pass through), and the normalised types the client returns. A body that does not match
+// raises ResponseFormatError naming the endpoint, never an `undefined` further down.
+import { z } from "zod";
+import { ResponseFormatError } from "./errors";
+
+export type TaskType = "automatic" | "manual" | "operation";
+export type TaskStatus =
+  | "incomplete"
+  | "scheduled"
+  | "running"
+  | "complete"
+  | "canceled"
+  | "error"
+  | "failure"
+  | "paused";
+
+/** A user a task refers to: always an id; the username when IAP sent the user object. */
+export interface TaskUser {
+  id: string;
+  username?: string;
+}
+
+export interface Task {
+  id: string;
+  /** Absent only when an `include`/`exclude` projection left it out. */
+  name?: string;
+  /** IAP's documented example has `type: null`; other values are passed through as sent. */
+  type?: TaskType | (string & {});
+  status?: TaskStatus | (string & {});
+  job?: { id?: string; taskKey?: string; name?: string };
+  /** Who has claimed the task; undefined when nobody has. */
+  owner?: TaskUser;
+  /** When it was claimed, as ISO-8601 UTC (`2024-01-15T09:30:00.000Z`), whatever form IAP sent. */
+  claimTime?: string;
+  /** Who worked (or, while it runs, claimed) the task. */
+  user?: TaskUser;
+  lastUpdated?: string;
+  /** The document as IAP sent it. */
+  raw: Record<string, unknown>;
+}
+
+export interface Job {
+  id: string;
+  name?: string;
+  description?: string;
+  status?: string;
+  /** The job's tasks by job-local key, as IAP lists them. */
+  tasks?: Record<string, Record<string, unknown>>;
+  raw: Record<string, unknown>;
+}
+
+export interface WhoAmI {
+  id: string;
+  username: string;
+  firstname?: string;
+  groups: { id?: string; name?: string }[];
+  raw: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  skip: number;
+  limit: number;
+}
+
+const userObject = z.looseObject({
+  _id: z.string().optional(),
+  id: z.string().optional(),
+  username: z.string().optional(),
+});
+const userRef = z.union([z.string(), z.null(), userObject]).optional();
+const timeValue = z.union([z.string(), z.number(), z.null()]).optional();
+
+const taskDocument = z.looseObject({
+  _id: z.string().min(1),
+  name: z.string().optional(),
+  summary: z.string().nullable().optional(),
+  type: z.string().nullable().optional(),
+  status: z.string().optional(),
+  view: z.string().nullable().optional(),
+  job: z
+    .union([
+      z.looseObject({
+        _id: z.string().optional(),
+        task: z.string().optional(),
+        name: z.string().optional(),
+        ancestors: z.array(z.unknown()).nullable().optional(),
+      }),
+      z.string(),
+      z.null(),
+    ])
+    .optional(),
+  groups: z
+    .array(z.union([z.string(), z.looseObject({})]))
+    .nullable()
+    .optional(),
+  last_updated: timeValue,
+  metrics: z
+    .looseObject({
+      owner: userRef,
+      user: userRef,
+      claim_time: timeValue,
+      start_time: z
+        .union([z.array(z.union([z.string(), z.number(), z.null()])), z.string(), z.number(), z.null()])
+        .optional(),
+      end_time: timeValue,
+    })
+    .nullable()
+    .optional(),
+});
+
+const jobDocument = z.looseObject({
+  _id: z.string().min(1),
+  name: z.string().optional(),
+  description: z.string().nullable().optional(),
+  status: z.string().optional(),
+  tasks: z.record(z.string(), z.looseObject({})).nullable().optional(),
+});
+
+const whoamiDocument = z.looseObject({
+  id: z.string().min(1).optional(),
+  _id: z.string().min(1).optional(),
+  username: z.string().min(1),
+  firstname: z.string().nullable().optional(),
+  groups: z
+    .array(z.looseObject({ id: z.string().optional(), _id: z.string().optional(), name: z.string().optional() }))
+    .nullable()
+    .optional(),
+});
+
+export const envelope = z.looseObject({
+  message: z.string().nullable().optional(),
+  data: z.unknown(),
+  metadata: z.looseObject({}).nullable().optional(),
+});
+
+const searchMetadata = z.looseObject({
+  total: z.number().int().nonnegative(),
+  skip: z.number().int().nonnegative().optional(),
+  limit: z.number().int().nonnegative().optional(),
+});
+
+export const oauthTokenResponse = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.union([z.number(), z.string().regex(/^\d+$/)]).optional(),
+});
+
+/** `POST /login` answers the token as a JSON string; some versions wrap it as `{ token }`. */
+export const loginResponse = z.union([z.string().min(1), z.looseObject({ token: z.string().min(1) })]);
+
+/** Where a document came from, for error messages. */
+export interface Origin {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export function fail(origin: Origin, detail: string): never {
+  throw new ResponseFormatError(origin.method, origin.path, origin.status, detail);
+}
+
+/** Parses `value` with `schema`, or fails naming the endpoint and the first problems found. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, origin: Origin, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+    .join("; ");
+  fail(origin, `${what} does not match: ${problems}`);
+}
+
+/**
+ * Normalises a time IAP sent (ISO string, epoch milliseconds as number or digits) to ISO-8601 UTC.
+ * Empty values mean "none". Numbers below 1e11 are taken as seconds: as milliseconds they would
+ * fall in 1973, which no claim does.
+ */
+export function normaliseTime(value: unknown, origin: Origin, field: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  let ms: number;
+  if (typeof value === "number" || (typeof value === "string" && /^\d+$/.test(value))) {
+    const n = Number(value);
+    ms = n < 1e11 ? n * 1000 : n;
+  } else if (typeof value === "string") {
+    ms = Date.parse(value);
+  } else {
+    return fail(origin, `${field} is neither a time string nor epoch milliseconds`);
+  }
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return fail(origin, `${field} "${String(value)}" is not a time`);
+  return new Date(ms).toISOString();
+}
+
+function normaliseUser(value: z.infer<typeof userRef>): TaskUser | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "string") return { id: value };
+  const id = value._id ?? value.id;
+  if (!id) return value.username ? { id: value.username, username: value.username } : undefined;
+  return value.username ? { id, username: value.username } : { id };
+}
+
+export function parseTask(value: unknown, origin: Origin): Task {
+  const doc = parseWith(taskDocument, value, origin, "the task document");
+  const metrics = doc.metrics ?? undefined;
+  const task: Task = { id: doc._id, raw: value as Record<string, unknown> };
+  if (doc.name !== undefined) task.name = doc.name;
+  if (doc.type !== undefined && doc.type !== null) task.type = doc.type;
+  if (doc.status !== undefined) task.status = doc.status;
+  if (doc.job && typeof doc.job === "object") {
+    task.job = {
+      ...(doc.job._id !== undefined ? { id: doc.job._id } : {}),
+      ...(doc.job.task !== undefined ? { taskKey: doc.job.task } : {}),
+      ...(doc.job.name !== undefined ? { name: doc.job.name } : {}),
+    };
+  } else if (typeof doc.job === "string") {
+    task.job = { id: doc.job };
+  }
+  const owner = normaliseUser(metrics?.owner);
+  if (owner) task.owner = owner;
+  const user = normaliseUser(metrics?.user);
+  if (user) task.user = user;
+  const claimTime = normaliseTime(metrics?.claim_time, origin, "metrics.claim_time");
+  if (claimTime) task.claimTime = claimTime;
+  const lastUpdated = normaliseTime(doc.last_updated, origin, "last_updated");
+  if (lastUpdated) task.lastUpdated = lastUpdated;
+  return task;
+}
+
+export function parseJob(value: unknown, origin: Origin): Job {
+  const doc = parseWith(jobDocument, value, origin, "the job document");
+  const job: Job = { id: doc._id, raw: value as Record<string, unknown> };
+  if (doc.name !== undefined) job.name = doc.name;
+  if (typeof doc.description === "string") job.description = doc.description;
+  if (doc.status !== undefined) job.status = doc.status;
+  if (doc.tasks) job.tasks = doc.tasks as Record<string, Record<string, unknown>>;
+  return job;
+}
+
+export function parseWhoAmI(value: unknown, origin: Origin): WhoAmI {
+  const doc = parseWith(whoamiDocument, value, origin, "the whoami answer");
+  const id = doc.id ?? doc._id;
+  if (!id) return fail(origin, "the whoami answer has no id");
+  return {
+    id,
+    username: doc.username,
+    ...(doc.firstname ? { firstname: doc.firstname } : {}),
+    groups: (doc.groups ?? []).map((g) => ({
+      ...((g.id ?? g._id) ? { id: g.id ?? g._id } : {}),
+      ...(g.name ? { name: g.name } : {}),
+    })),
+    raw: value as Record<string, unknown>,
+  };
+}
+
+/** Splits a search answer into items and paging, with `total` required (paging depends on it). */
+export function parsePage<T>(
+  data: unknown,
+  metadata: unknown,
+  origin: Origin,
+  parseItem: (value: unknown, origin: Origin) => T,
+): Page<T> {
+  if (!Array.isArray(data)) fail(origin, "a search answer's data is not an array");
+  const meta = parseWith(searchMetadata, metadata, origin, "the search metadata");
+  return {
+    items: data.map((item) => parseItem(item, origin)),
+    total: meta.total,
+    skip: meta.skip ?? 0,
+    limit: meta.limit ?? data.length,
+  };
+}

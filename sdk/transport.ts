@@ -1,0 +1,321 @@
+// HTTP for the client: axios with keep-alive agents and TLS options, IAP's envelope, error classes,
+// re-authentication on 401, retries, and redacted log records. Bodies are read as text and parsed
+// here, so an HTML page from a proxy becomes a clear ResponseFormatError, not a TypeError later.
+import * as http from "node:http";
+import * as https from "node:https";
+import axios, { type AxiosInstance, type AxiosProxyConfig, type AxiosResponse } from "axios";
+import type { AuthStrategy, OutgoingCredentials } from "./auth";
+import {
+  AbortedError,
+  type ApiError,
+  AuthenticationError,
+  apiErrorFor,
+  ConnectionError,
+  type ItentialError,
+  ResponseFormatError,
+  TimeoutError,
+} from "./errors";
+import { redactHeaders, redactText } from "./redact";
+import { certainlyNotApplied, isTransient, parseRetryAfter, type RetryOptions, retryDelay, sleep } from "./retry";
+import { envelope, type Origin, parseWith } from "./schemas";
+import { VERSION } from "./version";
+
+export interface TlsOptions {
+  /** Trusted CA certificates (PEM), replacing Node's defaults, e.g. a private CA's bundle. */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  /** Set to false only to accept any certificate (testing). Never the default. */
+  rejectUnauthorized?: boolean;
+}
+
+/** Receives one record per request, response, retry and failure, with credentials redacted. */
+export interface Logger {
+  debug(record: LogRecord): void;
+}
+
+export interface LogRecord {
+  event: "request" | "response" | "retry" | "error";
+  method: string;
+  /** URL with any token redacted. */
+  url: string;
+  attempt: number;
+  status?: number;
+  durationMs?: number;
+  delayMs?: number;
+  headers?: Record<string, unknown>;
+  error?: string;
+}
+
+/** Per-call settings, accepted by every client method. */
+export interface CallOptions {
+  /** Overrides the client's timeout for this call. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Overrides the client's retry count for this call. */
+  maxRetries?: number;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  retry: RetryOptions;
+  tls?: TlsOptions;
+  httpAgent?: http.Agent;
+  httpsAgent?: https.Agent;
+  proxy?: AxiosProxyConfig | false;
+  logger?: Logger;
+  userAgent?: string;
+}
+
+/** `safe`: retry transient failures (reads, logins). `not-applied`: only when the request had no effect. */
+export type RetryMode = "safe" | "not-applied" | "none";
+
+export interface RequestSpec extends CallOptions {
+  method: "GET" | "POST";
+  /** Path with parameters already encoded. */
+  path: string;
+  query?: URLSearchParams;
+  body?: unknown;
+  form?: URLSearchParams;
+  /** Default true. */
+  authenticate?: boolean;
+  retry: RetryMode;
+}
+
+export interface EnvelopeResult {
+  data: unknown;
+  metadata: unknown;
+  origin: Origin;
+}
+
+const USER_AGENT = `pulumi-itential/${VERSION} (node ${process.version})`;
+
+export class Transport {
+  readonly #axios: AxiosInstance;
+  readonly #options: TransportOptions;
+  readonly #auth: () => AuthStrategy;
+  readonly #baseUrl: string;
+
+  constructor(options: TransportOptions, auth: () => AuthStrategy) {
+    this.#options = options;
+    this.#auth = auth;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
+    const tls = options.tls ?? {};
+    this.#axios = axios.create({
+      httpAgent: options.httpAgent ?? new http.Agent({ keepAlive: true }),
+      httpsAgent:
+        options.httpsAgent ??
+        new https.Agent({
+          keepAlive: true,
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          passphrase: tls.passphrase,
+          rejectUnauthorized: tls.rejectUnauthorized !== false,
+        }),
+      ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxRedirects: 0,
+      transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
+    });
+  }
+
+  /** A request whose answer is IAP's `{ message, data, metadata }` envelope. */
+  async envelope(spec: RequestSpec): Promise<EnvelopeResult> {
+    const { json, origin } = await this.json(spec);
+    const parsed = parseWith(envelope, json, origin, "the response envelope");
+    if (!Object.hasOwn(parsed, "data"))
+      throw new ResponseFormatError(origin.method, origin.path, origin.status, "no data");
+    return { data: parsed.data, metadata: parsed.metadata, origin };
+  }
+
+  /** A request whose answer is bare JSON (login, OAuth, whoami). */
+  async json(spec: RequestSpec): Promise<{ json: unknown; origin: Origin }> {
+    const maxRetries = spec.maxRetries ?? this.#options.retry.maxRetries;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(spec, attempt);
+      } catch (error) {
+        const retryable =
+          (spec.retry === "safe" && isTransient(error)) || (spec.retry !== "none" && certainlyNotApplied(error));
+        const delay = retryable && attempt < maxRetries ? retryDelay(error, attempt, this.#options.retry) : undefined;
+        if (delay === undefined) throw error;
+        this.log({
+          event: "retry",
+          method: spec.method,
+          url: this.redactedUrl(spec),
+          attempt,
+          delayMs: delay,
+          error: (error as Error).message,
+        });
+        try {
+          await sleep(delay, spec.signal);
+        } catch {
+          throw new AbortedError(spec.method, spec.path);
+        }
+      }
+    }
+  }
+
+  /** Values to scrub from any text built from a response. */
+  secrets(): readonly string[] {
+    return this.#auth().secrets;
+  }
+
+  /** One try; a 401 on an authenticated request gets one renewal and one more send. */
+  private async attempt(spec: RequestSpec, attempt: number): Promise<{ json: unknown; origin: Origin }> {
+    const auth = spec.authenticate === false ? undefined : this.#auth();
+    let response: AxiosResponse<string>;
+    let used: string | undefined;
+    for (let renewed = false; ; renewed = true) {
+      const credentials: OutgoingCredentials = { headers: {}, query: new URLSearchParams(spec.query) };
+      used = auth ? await auth.authorize(credentials) : undefined;
+      response = await this.send(spec, credentials, attempt);
+      if (response.status !== 401 || !auth || renewed || !(await auth.renew(used as string))) break;
+    }
+    const origin: Origin = { method: spec.method, path: spec.path, status: response.status };
+    if (response.status >= 200 && response.status < 300) return { json: this.parseBody(response, origin), origin };
+    throw this.errorFor(response, origin);
+  }
+
+  private async send(
+    spec: RequestSpec,
+    credentials: OutgoingCredentials,
+    attempt: number,
+  ): Promise<AxiosResponse<string>> {
+    const query = credentials.query.toString();
+    const url = `${this.#baseUrl}${spec.path}${query ? `?${query}` : ""}`;
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": this.#options.userAgent ? `${USER_AGENT} ${this.#options.userAgent}` : USER_AGENT,
+      ...credentials.headers,
+    };
+    let data: string | undefined;
+    if (spec.form) {
+      headers["content-type"] = "application/x-www-form-urlencoded";
+      data = spec.form.toString();
+    } else if (spec.body !== undefined) {
+      headers["content-type"] = "application/json";
+      data = JSON.stringify(spec.body);
+    }
+    const timeout = spec.timeoutMs ?? this.#options.timeoutMs;
+    const started = performance.now();
+    this.log({
+      event: "request",
+      method: spec.method,
+      url: this.redactedUrl(spec),
+      attempt,
+      headers: redactHeaders(headers),
+    });
+    try {
+      const response = await this.#axios.request<string>({
+        method: spec.method,
+        url,
+        headers,
+        data,
+        timeout,
+        ...(spec.signal ? { signal: spec.signal } : {}),
+      });
+      this.log({
+        event: "response",
+        method: spec.method,
+        url: this.redactedUrl(spec),
+        attempt,
+        status: response.status,
+        durationMs: Math.round(performance.now() - started),
+      });
+      return response;
+    } catch (error) {
+      const mapped = this.transportError(error, spec, timeout);
+      this.log({
+        event: "error",
+        method: spec.method,
+        url: this.redactedUrl(spec),
+        attempt,
+        durationMs: Math.round(performance.now() - started),
+        error: mapped.message,
+      });
+      throw mapped;
+    }
+  }
+
+  private transportError(error: unknown, spec: RequestSpec, timeout: number): ItentialError {
+    const e = error as { code?: string; message?: string; cause?: { code?: string } };
+    if (axios.isCancel(error) || e.code === "ERR_CANCELED") return new AbortedError(spec.method, spec.path);
+    if (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED") return new TimeoutError(spec.method, spec.path, timeout);
+    const code = e.code ?? e.cause?.code;
+    // The axios error is not kept as `cause`: it holds the request's headers and URL.
+    return new ConnectionError(
+      spec.method,
+      spec.path,
+      code,
+      redactText(e.message ?? "connection failed", this.secrets()),
+    );
+  }
+
+  private parseBody(response: AxiosResponse<string>, origin: Origin): unknown {
+    const text = typeof response.data === "string" ? response.data : "";
+    try {
+      return JSON.parse(text);
+    } catch {
+      const type = String(response.headers["content-type"] ?? "no content type");
+      throw new ResponseFormatError(
+        origin.method,
+        origin.path,
+        origin.status,
+        `expected JSON, got ${type}: ${snippet(text)}`,
+      );
+    }
+  }
+
+  private errorFor(response: AxiosResponse<string>, origin: Origin): ApiError {
+    const text = typeof response.data === "string" ? response.data : "";
+    let iapMessage = `HTTP ${response.status}${text ? `: ${snippet(text)}` : ""}`;
+    try {
+      const body = JSON.parse(text) as Record<string, unknown> | null;
+      const iapError = body?.IAPerror as Record<string, unknown> | undefined;
+      const candidate = body?.message ?? iapError?.displayString ?? body?.error_description ?? body?.error;
+      if (typeof candidate === "string" && candidate !== "") iapMessage = candidate;
+    } catch {
+      // Not JSON (a proxy's HTML page, say): the status and a snippet of the text say what there is.
+    }
+    const retryAfter = response.headers["retry-after"];
+    const info = {
+      method: origin.method,
+      path: origin.path,
+      status: response.status,
+      iapMessage: redactText(iapMessage, this.secrets()),
+      ...(typeof retryAfter === "string" ? { retryAfterMs: parseRetryAfter(retryAfter) } : {}),
+    };
+    if (response.status === 401) {
+      return new AuthenticationError(info, `${origin.method} ${origin.path} was refused (401): ${info.iapMessage}`);
+    }
+    return apiErrorFor(info);
+  }
+
+  private redactedUrl(spec: RequestSpec): string {
+    const query = spec.query?.toString();
+    return redactText(`${this.#baseUrl}${spec.path}${query ? `?${query}` : ""}`, this.secrets());
+  }
+
+  private log(record: LogRecord): void {
+    this.#options.logger?.debug(record);
+  }
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 120 ? `${JSON.stringify(flat.slice(0, 120))}…` : JSON.stringify(flat);
+}
+
+/** The logger `ITENTIAL_DEBUG=1` installs: one JSON line per record on stderr. */
+export const stderrLogger: Logger = {
+  debug(record) {
+    process.stderr.write(`[pulumi-itential] ${JSON.stringify(record)}\n`);
+  },
+};

@@ -1,0 +1,345 @@
+// What the client sends and how it reads answers, against small node:http(s) servers on port 0:
+// TLS, proxy, User-Agent, redacted logging, non-JSON answers, IAP's error shapes, the environment.
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import packageJson from "../../package.json";
+import {
+  AuthenticationError,
+  ConnectionError,
+  clientOptionsFromEnv,
+  type LogRecord,
+  OperationsManagerClient,
+  ResponseFormatError,
+  ServerError,
+  ValidationError,
+  VERSION,
+} from "../../sdk";
+
+const TLS_DIR = path.join(__dirname, "..", "fixtures", "tls");
+const WHOAMI = { id: "0123456789abcdef01234567", username: "svc-pipeline", groups: [] };
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
+const servers: (http.Server | https.Server)[] = [];
+
+async function listen(server: http.Server | https.Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function handler(fn: Handler): http.RequestListener {
+  return (req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => fn(req, res, body));
+  };
+}
+
+function json(res: http.ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(value));
+}
+
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections();
+          s.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+const basicAuth = { type: "basic" as const, username: "svc-pipeline", password: "correct-horse-battery" };
+
+describe("TLS", () => {
+  const tlsServer = () =>
+    https.createServer(
+      {
+        key: fs.readFileSync(path.join(TLS_DIR, "server-key.pem")),
+        cert: fs.readFileSync(path.join(TLS_DIR, "server.pem")),
+      },
+      handler((_req, res) => json(res, 200, WHOAMI)),
+    );
+
+  test("an untrusted certificate is refused by default, with the TLS error code", async () => {
+    const port = await listen(tlsServer());
+    const client = new OperationsManagerClient({
+      baseUrl: `https://127.0.0.1:${port}`,
+      auth: basicAuth,
+      retry: { maxRetries: 0 },
+    });
+    const error = await client.whoami().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).code).toMatch(/CERT|SELF_SIGNED|UNABLE_TO/);
+  });
+
+  test("a CA bundle makes it trusted", async () => {
+    const port = await listen(tlsServer());
+    const client = new OperationsManagerClient({
+      baseUrl: `https://localhost:${port}`,
+      auth: basicAuth,
+      tls: { ca: fs.readFileSync(path.join(TLS_DIR, "ca.pem")) },
+    });
+    expect((await client.whoami()).username).toBe("svc-pipeline");
+  });
+
+  test("rejectUnauthorized: false accepts it, but only when asked for", async () => {
+    const port = await listen(tlsServer());
+    const client = new OperationsManagerClient({
+      baseUrl: `https://127.0.0.1:${port}`,
+      auth: basicAuth,
+      tls: { rejectUnauthorized: false },
+    });
+    expect((await client.whoami()).username).toBe("svc-pipeline");
+  });
+});
+
+test("requests go through a configured proxy", async () => {
+  const targetPort = await listen(http.createServer(handler((_req, res) => json(res, 200, WHOAMI))));
+  const proxied: string[] = [];
+  const proxyPort = await listen(
+    http.createServer((req, res) => {
+      proxied.push(`${req.method} ${req.url}`);
+      const upstream = http.request(req.url as string, { method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    }),
+  );
+  const client = new OperationsManagerClient({
+    baseUrl: `http://127.0.0.1:${targetPort}`,
+    auth: basicAuth,
+    proxy: { protocol: "http", host: "127.0.0.1", port: proxyPort },
+  });
+  expect((await client.whoami()).username).toBe("svc-pipeline");
+  expect(proxied).toEqual([`GET http://127.0.0.1:${targetPort}/whoami`]);
+});
+
+test("the User-Agent names the library and its version; Accept is JSON", async () => {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const port = await listen(
+    http.createServer(
+      handler((req, res) => {
+        seen.push(req.headers);
+        json(res, 200, WHOAMI);
+      }),
+    ),
+  );
+  await new OperationsManagerClient({
+    baseUrl: `http://127.0.0.1:${port}`,
+    auth: basicAuth,
+    userAgent: "ci/1",
+  }).whoami();
+  expect(seen[0]?.["user-agent"]).toBe(`pulumi-itential/${VERSION} (node ${process.version}) ci/1`);
+  expect(seen[0]?.accept).toBe("application/json");
+  expect(VERSION).toBe(packageJson.version);
+});
+
+test("keep-alive: consecutive requests reuse one connection", async () => {
+  const sockets = new Set<unknown>();
+  const port = await listen(
+    http.createServer(
+      handler((req, res) => {
+        sockets.add(req.socket);
+        json(res, 200, WHOAMI);
+      }),
+    ),
+  );
+  const client = new OperationsManagerClient({ baseUrl: `http://127.0.0.1:${port}`, auth: basicAuth });
+  for (let i = 0; i < 5; i++) await client.whoami();
+  expect(sockets.size).toBe(1);
+});
+
+describe("answers that are not what IAP sends", () => {
+  test("an HTML page from a proxy with 200 is a ResponseFormatError naming the endpoint", async () => {
+    const port = await listen(
+      http.createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end("<html><body>Gateway login</body></html>");
+      }),
+    );
+    const client = new OperationsManagerClient({ baseUrl: `http://127.0.0.1:${port}`, auth: basicAuth });
+    await expect(client.getTask("00000000-0000-4000-8000-000000000000")).rejects.toThrow(
+      /^GET \/operations-manager\/tasks\/00000000-0000-4000-8000-000000000000 answered HTTP 200 with an unexpected body: expected JSON, got text\/html: "<html><body>Gateway login<\/body><\/html>"$/,
+    );
+  });
+
+  test("an envelope without data is a ResponseFormatError", async () => {
+    const port = await listen(
+      http.createServer(handler((_req, res) => json(res, 200, { message: "ok", metadata: {} }))),
+    );
+    const client = new OperationsManagerClient({ baseUrl: `http://127.0.0.1:${port}`, auth: basicAuth });
+    await expect(client.getTask("00000000-0000-4000-8000-000000000000")).rejects.toBeInstanceOf(ResponseFormatError);
+  });
+
+  test("an HTML 502 is a ServerError with the status and a snippet", async () => {
+    const port = await listen(
+      http.createServer((_req, res) => {
+        res.writeHead(502, { "content-type": "text/html" });
+        res.end("<h1>Bad Gateway</h1>");
+      }),
+    );
+    const client = new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: basicAuth,
+      retry: { maxRetries: 0 },
+    });
+    await expect(client.whoami()).rejects.toMatchObject({
+      name: "ServerError",
+      status: 502,
+      iapMessage: 'HTTP 502: "<h1>Bad Gateway</h1>"',
+    });
+  });
+
+  test("IAPerror.displayString is used when there is no message", async () => {
+    const port = await listen(
+      http.createServer(
+        handler((_req, res) => json(res, 500, { IAPerror: { origin: "x", displayString: "Adapter down" } })),
+      ),
+    );
+    const client = new OperationsManagerClient({ baseUrl: `http://127.0.0.1:${port}`, auth: basicAuth });
+    await expect(client.whoami()).rejects.toMatchObject({ name: "ServerError", iapMessage: "Adapter down" });
+  });
+});
+
+describe("credentials never leak", () => {
+  test("a server echoing the password or a token in its message: the error redacts it", async () => {
+    const port = await listen(
+      http.createServer(
+        handler((_req, res) =>
+          json(res, 400, {
+            message: "bad login for svc-pipeline:correct-horse-battery with token=abc123def and Bearer xyz.987",
+          }),
+        ),
+      ),
+    );
+    const client = new OperationsManagerClient({ baseUrl: `http://127.0.0.1:${port}`, auth: basicAuth });
+    const error = (await client.whoami().catch((e: unknown) => e)) as Error;
+    const everything = `${error.message} ${(error as unknown as { iapMessage: string }).iapMessage} ${error.stack} ${JSON.stringify(error)}`;
+    expect(everything).not.toContain("correct-horse-battery");
+    expect(everything).not.toContain("abc123def");
+    expect(everything).not.toContain("xyz.987");
+    expect(error.message).toContain("[REDACTED]");
+  });
+
+  test("log records carry no credentials: headers and token query values are redacted", async () => {
+    const port = await listen(
+      http.createServer(
+        handler((req, res) => {
+          if (req.url === "/login") return json(res, 200, "login-token-value-1234");
+          json(res, 200, WHOAMI);
+        }),
+      ),
+    );
+    const records: LogRecord[] = [];
+    const client = new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: { type: "login", username: "svc-pipeline", password: "correct-horse-battery" },
+      logger: { debug: (r) => records.push(r) },
+    });
+    await client.whoami();
+    const text = JSON.stringify(records);
+    expect(records.map((r) => `${r.event} ${r.method} ${r.url.replace(/^http:\/\/[^/]+/, "")}`)).toEqual([
+      "request POST /login",
+      "response POST /login",
+      "request GET /whoami",
+      "response GET /whoami",
+    ]);
+    expect(text).not.toContain("correct-horse-battery");
+    expect(text).not.toContain("login-token-value-1234");
+
+    const basic: LogRecord[] = [];
+    await new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: basicAuth,
+      logger: { debug: (r) => basic.push(r) },
+    }).whoami();
+    expect(basic[0]?.headers?.authorization).toBe("[REDACTED]");
+    expect(JSON.stringify(basic)).not.toContain(Buffer.from("svc-pipeline:correct-horse-battery").toString("base64"));
+  });
+
+  test("ITENTIAL_DEBUG=1 logs redacted records to stderr", async () => {
+    const port = await listen(http.createServer(handler((_req, res) => json(res, 200, WHOAMI))));
+    const write = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    process.env.ITENTIAL_DEBUG = "1";
+    let lines: string[];
+    try {
+      await new OperationsManagerClient({ baseUrl: `http://127.0.0.1:${port}`, auth: basicAuth }).whoami();
+    } finally {
+      delete process.env.ITENTIAL_DEBUG;
+      lines = write.mock.calls.map((c) => String(c[0]));
+      write.mockRestore();
+    }
+    expect(lines.some((l) => l.startsWith("[pulumi-itential] ") && l.includes('"event":"response"'))).toBe(true);
+    expect(lines.join("")).not.toContain("correct-horse-battery");
+  });
+});
+
+describe("clientOptionsFromEnv", () => {
+  const base = { ITENTIAL_BASE_URL: "https://iap.example.com" };
+
+  test("picks OAuth, then a token, then username and password (token login unless ITENTIAL_AUTH=basic)", () => {
+    expect(
+      clientOptionsFromEnv({ ...base, ITENTIAL_CLIENT_ID: "id", ITENTIAL_CLIENT_SECRET: "s", ITENTIAL_TOKEN: "t" })
+        .auth,
+    ).toEqual({
+      type: "oauth",
+      clientId: "id",
+      clientSecret: "s",
+    });
+    expect(clientOptionsFromEnv({ ...base, ITENTIAL_TOKEN: "t" }).auth).toEqual({ type: "token", token: "t" });
+    expect(clientOptionsFromEnv({ ...base, ITENTIAL_USERNAME: "u", ITENTIAL_PASSWORD: "p" }).auth).toEqual({
+      type: "login",
+      username: "u",
+      password: "p",
+    });
+    expect(
+      clientOptionsFromEnv({ ...base, ITENTIAL_USERNAME: "u", ITENTIAL_PASSWORD: "p", ITENTIAL_AUTH: "basic" }).auth
+        .type,
+    ).toBe("basic");
+  });
+
+  test("timeout and CA file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itential-env-"));
+    try {
+      const ca = path.join(dir, "ca.pem");
+      fs.copyFileSync(path.join(TLS_DIR, "ca.pem"), ca);
+      const options = clientOptionsFromEnv({
+        ...base,
+        ITENTIAL_TOKEN: "t",
+        ITENTIAL_TIMEOUT_MS: "5000",
+        ITENTIAL_CA_FILE: ca,
+      });
+      expect(options.timeoutMs).toBe(5000);
+      expect(String(options.tls?.ca)).toContain("BEGIN CERTIFICATE");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [{}, /ITENTIAL_BASE_URL is not set/],
+    [base, /No Itential credentials/],
+    [{ ...base, ITENTIAL_CLIENT_ID: "id" }, /must be set together/],
+    [{ ...base, ITENTIAL_TOKEN: "t", ITENTIAL_TIMEOUT_MS: "soon" }, /ITENTIAL_TIMEOUT_MS/],
+    [{ ...base, ITENTIAL_TOKEN: "t", ITENTIAL_CA_FILE: "/nonexistent/ca.pem" }, /cannot be read/],
+  ])("%j is refused with a clear error", (env, message) => {
+    expect(() => clientOptionsFromEnv(env)).toThrow(message);
+  });
+
+  test("errors are ItentialErrors callers can branch on", () => {
+    expect(() => clientOptionsFromEnv({})).toThrow(ValidationError);
+    expect(new AuthenticationError({ method: "GET", path: "/x", status: 401, iapMessage: "no" })).toBeInstanceOf(Error);
+    expect(new ServerError({ method: "GET", path: "/x", status: 503, iapMessage: "m" }).name).toBe("ServerError");
+  });
+});
