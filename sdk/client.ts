@@ -54,9 +54,13 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-export interface GetTaskOptions extends CallOptions {
+export interface GetOptions extends CallOptions {
+  /** Only these fields (and `_id`). */
   include?: readonly string[];
   exclude?: readonly string[];
+}
+
+export interface GetTaskOptions extends GetOptions {
   /** Fields IAP should expand, e.g. `["job"]` or `["metrics.owner"]`. */
   dereference?: readonly string[];
 }
@@ -136,9 +140,7 @@ export class OperationsManagerClient {
 
   async getTask(id: string, options: GetTaskOptions = {}): Promise<Task> {
     const { include, exclude, dereference, ...call } = options;
-    const query = new URLSearchParams();
-    appendFields(query, "include", include);
-    appendFields(query, "exclude", exclude);
+    const query = projection(include, exclude);
     if (dereference !== undefined) {
       query.set("dereference", dereference.map((field) => checkFieldPath(field, "dereference")).join(","));
     }
@@ -169,15 +171,12 @@ export class OperationsManagerClient {
     return this.paginate(query, options, (q, o) => this.listTasks(q, o));
   }
 
-  async getJob(id: string, options: GetTaskOptions = {}): Promise<Job> {
+  async getJob(id: string, options: GetOptions = {}): Promise<Job> {
     const { include, exclude, ...call } = options;
-    const query = new URLSearchParams();
-    appendFields(query, "include", include);
-    appendFields(query, "exclude", exclude);
     const { data, origin } = await this.#transport.envelope({
       method: "GET",
       path: `/operations-manager/jobs/${jobId(id)}`,
-      query,
+      query: projection(include, exclude),
       retry: "safe",
       ...call,
     });
@@ -363,6 +362,13 @@ export class OperationsManagerClient {
       if (page.items.length === 0 || skip >= page.total) return;
     }
   }
+}
+
+function projection(include: readonly string[] | undefined, exclude: readonly string[] | undefined): URLSearchParams {
+  const query = new URLSearchParams();
+  appendFields(query, "include", include);
+  appendFields(query, "exclude", exclude);
+  return query;
 }
 
 /** Failures after which the task's state says more than the error does. */

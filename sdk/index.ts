@@ -4,6 +4,7 @@ export {
   type ClientOptions,
   clientOptionsFromEnv,
   type FinishOptions,
+  type GetOptions,
   type GetTaskOptions,
   OperationsManagerClient,
   type StartJobOptions,

@@ -1,32 +1,22 @@
 // Every authentication mode of the emulator, token expiry included.
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
-import { call, EmulatorProcess } from "../support/emulator-process";
+import { call, useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
-
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
+const emulator = useEmulatorProcess();
 
 const whoami = (options: Parameters<typeof call>[3], query = "") =>
-  call(emulator.url, "GET", `/whoami${query}`, options);
+  call(emulator().url, "GET", `/whoami${query}`, options);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function login(body: unknown): Promise<string> {
-  const res = await call(emulator.url, "POST", "/login", { body });
+  const res = await call(emulator().url, "POST", "/login", { body });
   expect(res.status).toBe(200);
   expect(typeof res.json).toBe("string"); // a bare JSON string, not an envelope
   return res.json;
 }
 
 async function oauth(form: Record<string, string>) {
-  return call(emulator.url, "POST", "/oauth/token", {
+  return call(emulator().url, "POST", "/oauth/token", {
     rawBody: new URLSearchParams(form).toString(),
     headers: { "content-type": "application/x-www-form-urlencoded" },
   });
@@ -84,16 +74,16 @@ describe("token login", () => {
   });
 
   test("sets a token cookie too", async () => {
-    const res = await call(emulator.url, "POST", "/login", {
+    const res = await call(emulator().url, "POST", "/login", {
       body: { user: { username: C.pipeline.username, password: C.pipeline.password } },
     });
     expect(res.headers.get("set-cookie")).toMatch(new RegExp(`^token=${res.json};`));
   });
 
   test("bad credentials are a 401; a body without them a 400", async () => {
-    const bad = await call(emulator.url, "POST", "/login", { body: { user: { username: "alice", password: "x" } } });
+    const bad = await call(emulator().url, "POST", "/login", { body: { user: { username: "alice", password: "x" } } });
     expect(bad.status).toBe(401);
-    const empty = await call(emulator.url, "POST", "/login", { body: {} });
+    const empty = await call(emulator().url, "POST", "/login", { body: {} });
     expect(empty.status).toBe(400);
   });
 
@@ -102,7 +92,7 @@ describe("token login", () => {
   });
 
   test("tokens really expire", async () => {
-    await emulator.settings({ loginTokenTtlSeconds: 1 });
+    await emulator().settings({ loginTokenTtlSeconds: 1 });
     const token = await login({ user: { username: C.pipeline.username, password: C.pipeline.password } });
     expect((await whoami({}, `?token=${token}`)).status).toBe(200);
     await sleep(1100);
@@ -113,14 +103,14 @@ describe("token login", () => {
 
   test("the control API can expire every token at once", async () => {
     const token = await login({ user: { username: C.pipeline.username, password: C.pipeline.password } });
-    await emulator.control("POST", "/tokens/expire");
+    await emulator().control("POST", "/tokens/expire");
     expect((await whoami({}, `?token=${token}`)).status).toBe(401);
   });
 
   test("the request log redacts the token", async () => {
     const token = await login({ user: { username: C.pipeline.username, password: C.pipeline.password } });
     await whoami({}, `?token=${token}`);
-    const log = await emulator.requests();
+    const log = await emulator().requests();
     const entry = log.find((e) => e.path === "/whoami");
     expect(entry?.query).toBe("token=%5BREDACTED%5D");
     expect(JSON.stringify(log)).not.toContain(token);
@@ -146,13 +136,13 @@ describe("OAuth client credentials", () => {
   });
 
   test("a JSON body is refused: the request must be form-encoded", async () => {
-    const res = await call(emulator.url, "POST", "/oauth/token", { body: pipelineClient });
+    const res = await call(emulator().url, "POST", "/oauth/token", { body: pipelineClient });
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/form-encoded/);
   });
 
   test("access tokens really expire after expires_in", async () => {
-    await emulator.settings({ oauthTokenTtlSeconds: 1 });
+    await emulator().settings({ oauthTokenTtlSeconds: 1 });
     const res = await oauth(pipelineClient);
     expect(res.json.expires_in).toBe(1);
     const headers = { authorization: `Bearer ${res.json.access_token}` };

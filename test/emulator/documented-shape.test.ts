@@ -2,9 +2,8 @@
 // (test/fixtures/claim-task-response.documented.json): the same keys at every level, and the same
 // types wherever the example is not a placeholder. Every difference is listed here with its reason.
 
-import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import documented from "../fixtures/claim-task-response.documented.json";
-import { call, EmulatorProcess } from "../support/emulator-process";
+import { AS, call, useEmulatorProcess } from "../support/emulator-process";
 
 /** Keys the emulator serves that the example lacks: fields IAP's task document reference lists. */
 const DOCUMENTED_EXTRAS = new Set(["data.summary", "data.description", "data.variables.error"]);
@@ -58,18 +57,12 @@ function compare(example: unknown, actual: unknown, path: string, out: Differenc
   if (!isPlaceholder(example) && want !== got) out.push({ path, problem: `type ${got}, example ${want}` });
 }
 
-let emulator: EmulatorProcess;
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
+const emulator = useEmulatorProcess({ resetEachTest: false });
 
 test("the claim response has the documented example's structure, differences listed and explained", async () => {
-  const auth: [string, string] = [C.admin.username, C.admin.password];
-  const list = await call(emulator.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", { auth });
-  const res = await call(emulator.url, "POST", `/operations-manager/tasks/${list.json.data[0]._id}/claim`, { auth });
+  const auth = AS.admin;
+  const list = await call(emulator().url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", { auth });
+  const res = await call(emulator().url, "POST", `/operations-manager/tasks/${list.json.data[0]._id}/claim`, { auth });
   expect(res.status).toBe(200);
 
   const differences: Difference[] = [];

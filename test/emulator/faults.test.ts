@@ -1,21 +1,9 @@
 // Every fault kind of the control API, observed at the socket level with node:http.
 import * as http from "node:http";
-import { DEFAULT_CREDENTIALS as C } from "../../emulator";
-import { call, EmulatorProcess } from "../support/emulator-process";
+import { AS, call, useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
-const PIPELINE: [string, string] = [C.pipeline.username, C.pipeline.password];
-const AUTH = `Basic ${Buffer.from(PIPELINE.join(":")).toString("base64")}`;
-
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
+const emulator = useEmulatorProcess();
+const AUTH = `Basic ${Buffer.from(AS.pipeline.join(":")).toString("base64")}`;
 
 interface Outcome {
   status?: number;
@@ -30,7 +18,7 @@ function raw(method: string, path: string): Promise<Outcome> {
   const started = Date.now();
   return new Promise((resolve) => {
     const req = http.request(
-      `${emulator.url}${path}`,
+      `${emulator().url}${path}`,
       { method, headers: { authorization: AUTH }, agent: false },
       (res) => {
         let body = "";
@@ -53,14 +41,14 @@ function raw(method: string, path: string): Promise<Outcome> {
 }
 
 async function approveTaskId(): Promise<string> {
-  const res = await call(emulator.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
-    auth: PIPELINE,
+  const res = await call(emulator().url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
+    auth: AS.pipeline,
   });
   return res.json.data[0]._id;
 }
 
 test("latency delays the answer, which then arrives intact", async () => {
-  await emulator.addFault({ kind: "latency", delayMs: 300, path: "/whoami" });
+  await emulator().addFault({ kind: "latency", delayMs: 300, path: "/whoami" });
   const slow = await raw("GET", "/whoami");
   expect(slow.status).toBe(200);
   expect(slow.ms).toBeGreaterThanOrEqual(280);
@@ -68,7 +56,7 @@ test("latency delays the answer, which then arrives intact", async () => {
 });
 
 test("status answers the injected status in the envelope, with Retry-After when asked", async () => {
-  await emulator.addFault({ kind: "status", status: 429, retryAfterSeconds: 2, path: "/whoami" });
+  await emulator().addFault({ kind: "status", status: 429, retryAfterSeconds: 2, path: "/whoami" });
   const res = await raw("GET", "/whoami");
   expect(res.status).toBe(429);
   expect(res.headers?.["retry-after"]).toBe("2");
@@ -76,19 +64,19 @@ test("status answers the injected status in the envelope, with Retry-After when 
 });
 
 test.each([500, 502, 503])("status %i", async (status) => {
-  await emulator.addFault({ kind: "status", status, path: "/operations-manager/**" });
+  await emulator().addFault({ kind: "status", status, path: "/operations-manager/**" });
   expect((await raw("GET", "/operations-manager/tasks")).status).toBe(status);
 });
 
 test("reset cuts the connection without an answer", async () => {
-  await emulator.addFault({ kind: "reset", path: "/whoami" });
+  await emulator().addFault({ kind: "reset", path: "/whoami" });
   const res = await raw("GET", "/whoami");
   expect(res.status).toBeUndefined();
   expect(res.error).toMatch(/ECONNRESET|socket hang up/);
 });
 
 test("malformed answers 200 with JSON that does not parse", async () => {
-  await emulator.addFault({ kind: "malformed", path: "/whoami" });
+  await emulator().addFault({ kind: "malformed", path: "/whoami" });
   const res = await raw("GET", "/whoami");
   expect(res.status).toBe(200);
   expect(res.headers?.["content-type"]).toMatch(/application\/json/);
@@ -96,7 +84,7 @@ test("malformed answers 200 with JSON that does not parse", async () => {
 });
 
 test("truncated sends part of a promised body, then cuts the connection", async () => {
-  await emulator.addFault({ kind: "truncated", path: "/whoami" });
+  await emulator().addFault({ kind: "truncated", path: "/whoami" });
   const res = await raw("GET", "/whoami");
   expect(res.status).toBe(200);
   expect(res.error).toBeDefined();
@@ -105,59 +93,61 @@ test("truncated sends part of a promised body, then cuts the connection", async 
 });
 
 test("times: fails the next N requests, then succeeds", async () => {
-  await emulator.addFault({ kind: "status", status: 503, times: 2, path: "/whoami" });
+  await emulator().addFault({ kind: "status", status: 503, times: 2, path: "/whoami" });
   expect((await raw("GET", "/whoami")).status).toBe(503);
   expect((await raw("GET", "/whoami")).status).toBe(503);
   expect((await raw("GET", "/whoami")).status).toBe(200);
-  expect(await emulator.control("GET", "/faults")).toEqual([]);
+  expect(await emulator().control("GET", "/faults")).toEqual([]);
 });
 
 test("method and path patterns pick the requests a fault applies to", async () => {
   const id = await approveTaskId();
-  await emulator.addFault({ kind: "status", status: 502, method: "POST", path: "/operations-manager/tasks/*/claim" });
+  await emulator().addFault({ kind: "status", status: 502, method: "POST", path: "/operations-manager/tasks/*/claim" });
   expect((await raw("GET", `/operations-manager/tasks/${id}`)).status).toBe(200);
   expect((await raw("POST", `/operations-manager/tasks/${id}/release`)).status).toBe(400); // not claimed
   expect((await raw("POST", `/operations-manager/tasks/${id}/claim`)).status).toBe(502);
   // A "before" fault means the claim never happened.
-  const task = await call(emulator.url, "GET", `/operations-manager/tasks/${id}`, { auth: PIPELINE });
+  const task = await call(emulator().url, "GET", `/operations-manager/tasks/${id}`, { auth: AS.pipeline });
   expect(task.json.data.metrics.owner).toBeUndefined();
 });
 
 test("an 'after' fault lets the request take effect but loses the answer (unknown outcome)", async () => {
   const id = await approveTaskId();
-  await emulator.addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/claim", times: 1 });
+  await emulator().addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/claim", times: 1 });
   const res = await raw("POST", `/operations-manager/tasks/${id}/claim`);
   expect(res.status).toBeUndefined();
-  const task = await call(emulator.url, "GET", `/operations-manager/tasks/${id}`, { auth: PIPELINE });
+  const task = await call(emulator().url, "GET", `/operations-manager/tasks/${id}`, { auth: AS.pipeline });
   expect(task.json.data.metrics.owner).toMatch(/^[0-9a-f]{24}$/);
 });
 
 test("the request log records every IAP request with the fault it met", async () => {
-  await emulator.addFault({ kind: "status", status: 503, times: 1, path: "/whoami" });
+  await emulator().addFault({ kind: "status", status: 503, times: 1, path: "/whoami" });
   await raw("GET", "/whoami");
   await raw("GET", "/whoami");
-  const log = await emulator.requests();
+  const log = await emulator().requests();
   expect(log.map((e) => [e.method, e.path, e.status, e.fault])).toEqual([
     ["GET", "/whoami", 503, "status"],
     ["GET", "/whoami", 200, undefined],
   ]);
   expect(log[1]).toMatchObject({ username: "svc-pipeline", time: expect.stringMatching(/Z$/) });
-  await emulator.control("DELETE", "/requests");
-  expect(await emulator.requests()).toEqual([]);
+  await emulator().control("DELETE", "/requests");
+  expect(await emulator().requests()).toEqual([]);
 });
 
 test("faults can be listed and removed one by one; bad specs are refused", async () => {
-  const { id } = await emulator.addFault({ kind: "latency", delayMs: 5 });
-  expect(await emulator.control("GET", "/faults")).toEqual([expect.objectContaining({ id, kind: "latency", hits: 0 })]);
-  await emulator.control("DELETE", `/faults/${id}`);
-  expect(await emulator.control("GET", "/faults")).toEqual([]);
-  await expect(emulator.addFault({ kind: "explode" as never })).rejects.toThrow(/400 Fault kind must be one of/);
-  await expect(emulator.addFault({ kind: "status", status: 999 })).rejects.toThrow(/400/);
-  await expect(emulator.addFault({ kind: "status", times: 0 })).rejects.toThrow(/400/);
+  const { id } = await emulator().addFault({ kind: "latency", delayMs: 5 });
+  expect(await emulator().control("GET", "/faults")).toEqual([
+    expect.objectContaining({ id, kind: "latency", hits: 0 }),
+  ]);
+  await emulator().control("DELETE", `/faults/${id}`);
+  expect(await emulator().control("GET", "/faults")).toEqual([]);
+  await expect(emulator().addFault({ kind: "explode" as never })).rejects.toThrow(/400 Fault kind must be one of/);
+  await expect(emulator().addFault({ kind: "status", status: 999 })).rejects.toThrow(/400/);
+  await expect(emulator().addFault({ kind: "status", times: 0 })).rejects.toThrow(/400/);
 });
 
 test("faults never touch the control API", async () => {
-  await emulator.addFault({ kind: "reset" });
-  expect(await emulator.control("GET", "/health")).toEqual({ status: "running" });
+  await emulator().addFault({ kind: "reset" });
+  expect(await emulator().control("GET", "/health")).toEqual({ status: "running" });
   expect((await raw("GET", "/whoami")).error).toBeDefined();
 });

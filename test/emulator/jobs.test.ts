@@ -1,40 +1,26 @@
 // Jobs and manual tasks: start, get, manual controller, finish, and how a job moves on.
-import { DEFAULT_CREDENTIALS as C, DEFAULT_WORKFLOW } from "../../emulator";
-import { call, EmulatorProcess } from "../support/emulator-process";
+import { DEFAULT_WORKFLOW } from "../../emulator";
+import { AS, call, useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
-const PIPELINE: [string, string] = [C.pipeline.username, C.pipeline.password];
-const ALICE: [string, string] = [C.approvers[0].username, C.approvers[0].password];
-const BOB: [string, string] = [C.approvers[1].username, C.approvers[1].password];
-const AUDITOR: [string, string] = [C.auditor.username, C.auditor.password];
-
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
+const emulator = useEmulatorProcess();
 
 async function startJob(description = "Test change", variables: Record<string, unknown> = { changeId: "CHG1" }) {
-  const res = await call(emulator.url, "POST", "/operations-manager/jobs/start", {
-    auth: PIPELINE,
+  const res = await call(emulator().url, "POST", "/operations-manager/jobs/start", {
+    auth: AS.pipeline,
     body: { workflow: DEFAULT_WORKFLOW, options: { type: "automation", description, variables, groups: [] } },
   });
   expect(res.status).toBe(200);
   return res.json.data;
 }
 
-const finish = (jobId: string, key: string, auth: [string, string], body: unknown) =>
-  call(emulator.url, "POST", `/operations-manager/jobs/${jobId}/tasks/${key}/finish`, { auth, body });
+const finish = (jobId: string, key: string, auth: readonly [string, string], body: unknown) =>
+  call(emulator().url, "POST", `/operations-manager/jobs/${jobId}/tasks/${key}/finish`, { auth, body });
 
 const success = { taskData: { finish_state: "success", variables: { approved: true } } };
 
-async function claimKey(jobId: string, key: string, auth: [string, string]) {
-  const job = await call(emulator.url, "GET", `/operations-manager/jobs/${jobId}`, { auth });
-  const res = await call(emulator.url, "POST", `/operations-manager/tasks/${job.json.data.tasks[key].taskId}/claim`, {
+async function claimKey(jobId: string, key: string, auth: readonly [string, string]) {
+  const job = await call(emulator().url, "GET", `/operations-manager/jobs/${jobId}`, { auth });
+  const res = await call(emulator().url, "POST", `/operations-manager/tasks/${job.json.data.tasks[key].taskId}/claim`, {
     auth,
   });
   expect(res.status).toBe(200);
@@ -56,8 +42,8 @@ test("jobs/start creates a job whose automatic task has run and whose first manu
     c3: "running",
     d4: "incomplete",
   });
-  const fetched = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}?include=status`, {
-    auth: PIPELINE,
+  const fetched = await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}?include=status`, {
+    auth: AS.pipeline,
   });
   expect(fetched.json.data).toEqual({ _id: job._id, status: "running" });
 });
@@ -68,23 +54,23 @@ test.each([
   [{ workflow: DEFAULT_WORKFLOW, options: { type: "standard" } }, /options.type/],
   [{ workflow: DEFAULT_WORKFLOW, options: { variables: [] } }, /options.variables/],
 ])("jobs/start refuses %j with a 400", async (body, message) => {
-  const res = await call(emulator.url, "POST", "/operations-manager/jobs/start", { auth: PIPELINE, body });
+  const res = await call(emulator().url, "POST", "/operations-manager/jobs/start", { auth: AS.pipeline, body });
   expect(res.status).toBe(400);
   expect(res.json.message).toMatch(message);
 });
 
 test("a read-only user cannot start jobs", async () => {
-  const res = await call(emulator.url, "POST", "/operations-manager/jobs/start", {
-    auth: AUDITOR,
+  const res = await call(emulator().url, "POST", "/operations-manager/jobs/start", {
+    auth: AS.auditor,
     body: { workflow: DEFAULT_WORKFLOW },
   });
   expect(res.status).toBe(403);
 });
 
 test("GET a job: malformed id 400, unknown 404", async () => {
-  expect((await call(emulator.url, "GET", "/operations-manager/jobs/xyz", { auth: PIPELINE })).status).toBe(400);
-  const unknown = await call(emulator.url, "GET", "/operations-manager/jobs/0123456789abcdef01234567", {
-    auth: PIPELINE,
+  expect((await call(emulator().url, "GET", "/operations-manager/jobs/xyz", { auth: AS.pipeline })).status).toBe(400);
+  const unknown = await call(emulator().url, "GET", "/operations-manager/jobs/0123456789abcdef01234567", {
+    auth: AS.pipeline,
   });
   expect(unknown.status).toBe(404);
   expect(unknown.json.message).toBe("Job 0123456789abcdef01234567 not found");
@@ -92,8 +78,8 @@ test("GET a job: malformed id 400, unknown 404", async () => {
 
 test("the manual controller answers the task's form data", async () => {
   const job = await startJob("Form", { changeId: "CHG7" });
-  const res = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}/tasks/b2/manual-controller`, {
-    auth: ALICE,
+  const res = await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}/tasks/b2/manual-controller`, {
+    auth: AS.alice,
   });
   expect(res.status).toBe(200);
   expect(res.json.data).toMatchObject({
@@ -105,50 +91,65 @@ test("the manual controller answers the task's form data", async () => {
     variables: { changeId: "CHG7" },
     finishStates: ["success", "failure"],
   });
-  const automatic = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}/tasks/a1/manual-controller`, {
-    auth: ALICE,
-  });
+  const automatic = await call(
+    emulator().url,
+    "GET",
+    `/operations-manager/jobs/${job._id}/tasks/a1/manual-controller`,
+    {
+      auth: AS.alice,
+    },
+  );
   expect(automatic.status).toBe(400);
-  const missing = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}/tasks/ffff/manual-controller`, {
-    auth: ALICE,
-  });
+  const missing = await call(
+    emulator().url,
+    "GET",
+    `/operations-manager/jobs/${job._id}/tasks/ffff/manual-controller`,
+    {
+      auth: AS.alice,
+    },
+  );
   expect(missing.status).toBe(404);
-  const badKey = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}/tasks/xyz12/manual-controller`, {
-    auth: ALICE,
-  });
+  const badKey = await call(
+    emulator().url,
+    "GET",
+    `/operations-manager/jobs/${job._id}/tasks/xyz12/manual-controller`,
+    {
+      auth: AS.alice,
+    },
+  );
   expect(badKey.status).toBe(400);
 });
 
 test("finishing the manual tasks moves the job on and completes it", async () => {
   const job = await startJob();
-  await claimKey(job._id, "b2", ALICE);
-  const approved = await finish(job._id, "b2", ALICE, success);
+  await claimKey(job._id, "b2", AS.alice);
+  const approved = await finish(job._id, "b2", AS.alice, success);
   expect(approved.status).toBe(200);
   expect(approved.json.data).toMatchObject({ status: "complete", variables: { outgoing: { approved: true } } });
   expect(approved.json.data.metrics).toMatchObject({ finish_state: "success", user: { username: "alice" } });
   expect(typeof approved.json.data.metrics.end_time).toBe("number");
 
   // d4 waits for both b2 and c3.
-  let current = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}`, { auth: ALICE });
+  let current = await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}`, { auth: AS.alice });
   expect(current.json.data.tasks.d4.status).toBe("incomplete");
-  await claimKey(job._id, "c3", BOB);
-  await finish(job._id, "c3", BOB, success);
-  current = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}`, { auth: ALICE });
+  await claimKey(job._id, "c3", AS.bob);
+  await finish(job._id, "c3", AS.bob, success);
+  current = await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}`, { auth: AS.alice });
   expect(current.json.data.tasks.d4.status).toBe("running");
 
-  await claimKey(job._id, "d4", PIPELINE);
-  await finish(job._id, "d4", PIPELINE, success);
-  current = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}`, { auth: ALICE });
+  await claimKey(job._id, "d4", AS.pipeline);
+  await finish(job._id, "d4", AS.pipeline, success);
+  current = await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}`, { auth: AS.alice });
   expect(current.json.data.status).toBe("complete");
   expect(typeof current.json.data.metrics.end_time).toBe("string");
 });
 
 test("a failed manual task fails the job and cancels what had not finished", async () => {
   const job = await startJob();
-  await claimKey(job._id, "b2", ALICE);
-  const res = await finish(job._id, "b2", ALICE, { taskData: { finish_state: "failure", variables: {} } });
+  await claimKey(job._id, "b2", AS.alice);
+  const res = await finish(job._id, "b2", AS.alice, { taskData: { finish_state: "failure", variables: {} } });
   expect(res.json.data.metrics.finish_state).toBe("failure");
-  const current = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}`, { auth: ALICE });
+  const current = await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}`, { auth: AS.alice });
   expect(current.json.data.status).toBe("error");
   expect(current.json.data.tasks.c3.status).toBe("canceled");
   expect(current.json.data.tasks.d4.status).toBe("canceled");
@@ -156,28 +157,28 @@ test("a failed manual task fails the job and cancels what had not finished", asy
 
 test("finish needs a claim by the caller, a running task and a valid body", async () => {
   const job = await startJob();
-  const unclaimed = await finish(job._id, "b2", ALICE, success);
+  const unclaimed = await finish(job._id, "b2", AS.alice, success);
   expect(unclaimed.status).toBe(400);
   expect(unclaimed.json.message).toMatch(/is not claimed: claim it before finishing it/);
 
-  await claimKey(job._id, "b2", ALICE);
-  const otherUser = await finish(job._id, "b2", BOB, success);
+  await claimKey(job._id, "b2", AS.alice);
+  const otherUser = await finish(job._id, "b2", AS.bob, success);
   expect(otherUser.status).toBe(409);
   expect(otherUser.json.message).toMatch(/is claimed by alice, not by bob/);
 
-  const badBody = await finish(job._id, "b2", ALICE, { taskData: { finish_state: "maybe" } });
+  const badBody = await finish(job._id, "b2", AS.alice, { taskData: { finish_state: "maybe" } });
   expect(badBody.status).toBe(400);
 
-  await claimKey(job._id, "d4", PIPELINE);
-  const notReached = await finish(job._id, "d4", PIPELINE, success);
+  await claimKey(job._id, "d4", AS.pipeline);
+  const notReached = await finish(job._id, "d4", AS.pipeline, success);
   expect(notReached.status).toBe(400);
   expect(notReached.json.message).toMatch(/is incomplete: it can be finished once the tasks before it complete/);
 
-  await finish(job._id, "b2", ALICE, success);
-  const again = await finish(job._id, "b2", ALICE, success);
+  await finish(job._id, "b2", AS.alice, success);
+  const again = await finish(job._id, "b2", AS.alice, success);
   expect(again.status).toBe(400);
   expect(again.json.message).toMatch(/cannot be finished again/);
 
-  const automatic = await finish(job._id, "a1", ALICE, success);
+  const automatic = await finish(job._id, "a1", AS.alice, success);
   expect(automatic.status).toBe(400);
 });

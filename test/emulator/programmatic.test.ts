@@ -1,9 +1,8 @@
 // startEmulator() in-process: what a user's own test suite or the demo uses.
-import { DEFAULT_CREDENTIALS as C, type RunningEmulator, startEmulator } from "../../emulator";
-import { call } from "../support/emulator-process";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { AS, call } from "../support/emulator-process";
 
 let emulator: RunningEmulator;
-const PIPELINE: [string, string] = [C.pipeline.username, C.pipeline.password];
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
@@ -15,7 +14,7 @@ afterAll(async () => {
 test("listens on a free port and serves the default seed", async () => {
   expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(emulator.port).toBeGreaterThan(0);
-  const res = await call(emulator.url, "GET", "/operations-manager/tasks?equals[type]=manual", { auth: PIPELINE });
+  const res = await call(emulator.url, "GET", "/operations-manager/tasks?equals[type]=manual", { auth: AS.pipeline });
   expect(res.json.data.map((t: { name: string }) => t.name).sort()).toEqual([
     "Approve change",
     "Confirm maintenance window",
@@ -26,14 +25,14 @@ test("listens on a free port and serves the default seed", async () => {
 test("exposes the request log, faults, settings and reset without the HTTP control API", async () => {
   emulator.clearRequests();
   emulator.faults.add({ kind: "status", status: 503, times: 1, path: "/whoami" });
-  expect((await call(emulator.url, "GET", "/whoami", { auth: PIPELINE })).status).toBe(503);
-  expect((await call(emulator.url, "GET", "/whoami", { auth: PIPELINE })).status).toBe(200);
+  expect((await call(emulator.url, "GET", "/whoami", { auth: AS.pipeline })).status).toBe(503);
+  expect((await call(emulator.url, "GET", "/whoami", { auth: AS.pipeline })).status).toBe(200);
   expect(emulator.requests().map((r) => r.status)).toEqual([503, 200]);
 
   emulator.updateSettings({ businessErrorsAs500: true });
   expect(emulator.settings().businessErrorsAs500).toBe(true);
   const id = [...emulator.state.tasks.values()].find((t) => t.name === "Approve change")?._id;
-  await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: PIPELINE });
+  await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
   expect(emulator.state.tasks.get(id as string)?.metrics.owner).toBeDefined();
 
   emulator.reset();

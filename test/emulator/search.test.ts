@@ -1,10 +1,9 @@
 // Searching tasks and jobs: bracket filters on dotted paths, paging, sorting, projections, and IAP's
 // habit of ignoring a filter it cannot read.
 import { DEFAULT_CREDENTIALS as C, type EmulatorSeed } from "../../emulator";
-import { call, EmulatorProcess } from "../support/emulator-process";
+import { AS, call, useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
-const ADMIN: [string, string] = [C.admin.username, C.admin.password];
+const emulator = useEmulatorProcess({ resetEachTest: false });
 const JOBS = 7; // 7 jobs × 3 tasks = 21 tasks: more than one page at limit 5
 
 const seed: EmulatorSeed = {
@@ -25,15 +24,11 @@ const seed: EmulatorSeed = {
 let jobIds: string[];
 
 beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-  jobIds = (await emulator.reset(seed)).jobs;
-});
-afterAll(async () => {
-  await emulator.stop();
+  jobIds = (await emulator().reset(seed)).jobs;
 });
 
 const search = async (query: string) => {
-  const res = await call(emulator.url, "GET", `/operations-manager/tasks?${query}`, { auth: ADMIN });
+  const res = await call(emulator().url, "GET", `/operations-manager/tasks?${query}`, { auth: AS.admin });
   expect(res.status).toBe(200);
   return res.json as { data: Record<string, unknown>[]; metadata: { total: number; skip: number; limit: number } };
 };
@@ -119,21 +114,21 @@ test("projections cannot reach prototype machinery", async () => {
 });
 
 test.each(["limit=0", "limit=abc", "skip=-1", "order=2"])("a bad paging parameter (%s) is a 400", async (query) => {
-  const res = await call(emulator.url, "GET", `/operations-manager/tasks?${query}`, { auth: ADMIN });
+  const res = await call(emulator().url, "GET", `/operations-manager/tasks?${query}`, { auth: AS.admin });
   expect(res.status).toBe(400);
   expect(res.json.data).toBeNull();
 });
 
 test("jobs search with the same operators", async () => {
   const res = await call(
-    emulator.url,
+    emulator().url,
     "GET",
     `/operations-manager/jobs?equals[description]=${encodeURIComponent("Change 3")}&include=description,status`,
-    { auth: ADMIN },
+    { auth: AS.admin },
   );
   expect(res.json.metadata.total).toBe(1);
   expect(res.json.data).toEqual([{ _id: jobIds[3], description: "Change 3", status: "running" }]);
-  const paged = await call(emulator.url, "GET", "/operations-manager/jobs?limit=3&skip=6", { auth: ADMIN });
+  const paged = await call(emulator().url, "GET", "/operations-manager/jobs?limit=3&skip=6", { auth: AS.admin });
   expect(paged.json.metadata).toEqual({ total: JOBS, skip: 6, limit: 3 });
   expect(paged.json.data).toHaveLength(1);
 });

@@ -4,9 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_CREDENTIALS as C, type EmulatorSeed } from "../../emulator";
-import { call, EmulatorProcess } from "../support/emulator-process";
-
-const PIPELINE: [string, string] = [C.pipeline.username, C.pipeline.password];
+import { AS, call, EmulatorProcess } from "../support/emulator-process";
 
 describe("input safety", () => {
   let emulator: EmulatorProcess;
@@ -42,14 +40,14 @@ describe("input safety", () => {
   });
 
   test("an unknown route is a clear 404; a known path with another method a 405", async () => {
-    const unknown = await call(emulator.url, "GET", "/operations-manager/nothing-here", { auth: PIPELINE });
+    const unknown = await call(emulator.url, "GET", "/operations-manager/nothing-here", { auth: AS.pipeline });
     expect(unknown.status).toBe(404);
     expect(unknown.json).toEqual({
       message: "Route not found: GET /operations-manager/nothing-here",
       data: null,
       metadata: {},
     });
-    const wrongMethod = await call(emulator.url, "DELETE", "/whoami", { auth: PIPELINE });
+    const wrongMethod = await call(emulator.url, "DELETE", "/whoami", { auth: AS.pipeline });
     expect(wrongMethod.status).toBe(405);
   });
 
@@ -66,24 +64,24 @@ describe("input safety", () => {
 
   test("junk does not crash the process", async () => {
     const junk: [string, string, Parameters<typeof call>[3]][] = [
-      ["GET", "/operations-manager/tasks/%E0%A4%A", { auth: PIPELINE }],
+      ["GET", "/operations-manager/tasks/%E0%A4%A", { auth: AS.pipeline }],
       ["GET", "/whoami", { headers: { cookie: "token=%E0%A4%A" } }],
-      ["GET", `/operations-manager/tasks?${"equals[a]=b&".repeat(2000)}`, { auth: PIPELINE }],
+      ["GET", `/operations-manager/tasks?${"equals[a]=b&".repeat(2000)}`, { auth: AS.pipeline }],
       ["POST", "/login", { rawBody: "null", headers: { "content-type": "application/json" } }],
       ["POST", "/login", { rawBody: "[1,2]", headers: { "content-type": "application/json" } }],
       ["POST", "/login", { rawBody: '"text"', headers: { "content-type": "application/json" } }],
-      ["POST", "/operations-manager/jobs/start", { auth: PIPELINE, body: { workflow: { $gt: "" } } }],
+      ["POST", "/operations-manager/jobs/start", { auth: AS.pipeline, body: { workflow: { $gt: "" } } }],
       [
         "POST",
         "/operations-manager/jobs/start",
-        { auth: PIPELINE, body: { workflow: "Change approval", options: null } },
+        { auth: AS.pipeline, body: { workflow: "Change approval", options: null } },
       ],
       [
         "POST",
         "/operations-manager/tasks/x/assign",
-        { auth: PIPELINE, rawBody: "userId=1", headers: { "content-type": "text/plain" } },
+        { auth: AS.pipeline, rawBody: "userId=1", headers: { "content-type": "text/plain" } },
       ],
-      ["GET", "/operations-manager/tasks?include=..,.,a..b&exclude=__proto__&sort=__proto__", { auth: PIPELINE }],
+      ["GET", "/operations-manager/tasks?include=..,.,a..b&exclude=__proto__&sort=__proto__", { auth: AS.pipeline }],
     ];
     for (const [method, route, options] of junk) {
       const res = await call(emulator.url, method, route, options);
@@ -97,7 +95,7 @@ describe("input safety", () => {
       socket.on("error", () => resolve());
       socket.resume();
     });
-    expect((await call(emulator.url, "GET", "/whoami", { auth: PIPELINE })).status).toBe(200);
+    expect((await call(emulator.url, "GET", "/whoami", { auth: AS.pipeline })).status).toBe(200);
   });
 });
 
@@ -113,10 +111,10 @@ describe("control API", () => {
   test("act-as performs an IAP call as another user, out of band", async () => {
     await emulator.reset();
     const list = await call(emulator.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
-      auth: PIPELINE,
+      auth: AS.pipeline,
     });
     const id = list.json.data[0]._id;
-    await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: PIPELINE });
+    await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
     await emulator.control("DELETE", "/requests");
 
     // A person (here: an admin) releases the pipeline's claim, and alice takes the task.
@@ -173,17 +171,17 @@ describe("persistence and the command", () => {
     const stateFile = path.join(dir, "state.json");
     const first = await EmulatorProcess.start({ stateFile });
     const list = await call(first.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
-      auth: PIPELINE,
+      auth: AS.pipeline,
     });
     const id = list.json.data[0]._id;
-    await call(first.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: PIPELINE });
+    await call(first.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
     expect(await first.stop()).toBe(0);
     expect(fs.readdirSync(dir)).toEqual(["state.json"]); // no temp file left behind
 
     const second = await EmulatorProcess.start({ stateFile });
     try {
       const task = await call(second.url, "GET", `/operations-manager/tasks/${id}?dereference=users`, {
-        auth: PIPELINE,
+        auth: AS.pipeline,
       });
       expect(task.json.data.metrics.owner.username).toBe("svc-pipeline");
     } finally {

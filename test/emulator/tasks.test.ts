@@ -1,34 +1,19 @@
 // The task API and every rule of the emulator's semantic table, against a real emulator process.
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
-import { call, EmulatorProcess } from "../support/emulator-process";
+import { AS, call, EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
-const PIPELINE: [string, string] = [C.pipeline.username, C.pipeline.password];
-const ALICE: [string, string] = [C.approvers[0].username, C.approvers[0].password];
-const BOB: [string, string] = [C.approvers[1].username, C.approvers[1].password];
-const ADMIN: [string, string] = [C.admin.username, C.admin.password];
-const AUDITOR: [string, string] = [C.auditor.username, C.auditor.password];
-
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
+const emulator = useEmulatorProcess();
 
 async function taskNamed(name: string) {
-  const res = await call(emulator.url, "GET", `/operations-manager/tasks?equals[name]=${encodeURIComponent(name)}`, {
-    auth: ADMIN,
+  const res = await call(emulator().url, "GET", `/operations-manager/tasks?equals[name]=${encodeURIComponent(name)}`, {
+    auth: AS.admin,
   });
   expect(res.json.data).toHaveLength(1);
   return res.json.data[0];
 }
 
 async function userId(username: string): Promise<string> {
-  const res = await call(emulator.url, "GET", "/whoami", {
+  const res = await call(emulator().url, "GET", "/whoami", {
     auth: [
       username,
       [...C.approvers, C.pipeline, C.admin, C.auditor].find((u) => u.username === username)?.password ?? "",
@@ -37,17 +22,17 @@ async function userId(username: string): Promise<string> {
   return res.json.id;
 }
 
-const claim = (taskId: string, auth: [string, string]) =>
-  call(emulator.url, "POST", `/operations-manager/tasks/${taskId}/claim`, { auth });
-const release = (taskId: string, auth: [string, string]) =>
-  call(emulator.url, "POST", `/operations-manager/tasks/${taskId}/release`, { auth });
-const assign = (taskId: string, body: unknown, auth: [string, string]) =>
-  call(emulator.url, "POST", `/operations-manager/tasks/${taskId}/assign`, { auth, body });
+const claim = (taskId: string, auth: readonly [string, string]) =>
+  call(emulator().url, "POST", `/operations-manager/tasks/${taskId}/claim`, { auth });
+const release = (taskId: string, auth: readonly [string, string]) =>
+  call(emulator().url, "POST", `/operations-manager/tasks/${taskId}/release`, { auth });
+const assign = (taskId: string, body: unknown, auth: readonly [string, string]) =>
+  call(emulator().url, "POST", `/operations-manager/tasks/${taskId}/assign`, { auth, body });
 
 describe("GET /operations-manager/tasks/:taskId", () => {
   test("answers the task document in the envelope", async () => {
     const approve = await taskNamed("Approve change");
-    const res = await call(emulator.url, "GET", `/operations-manager/tasks/${approve._id}`, { auth: PIPELINE });
+    const res = await call(emulator().url, "GET", `/operations-manager/tasks/${approve._id}`, { auth: AS.pipeline });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ message: expect.any(String), data: expect.any(Object), metadata: {} });
     const task = res.json.data;
@@ -61,12 +46,12 @@ describe("GET /operations-manager/tasks/:taskId", () => {
 
   test("include keeps only the named fields (and _id); exclude drops fields", async () => {
     const { _id } = await taskNamed("Approve change");
-    const included = await call(emulator.url, "GET", `/operations-manager/tasks/${_id}?include=name,job.task`, {
-      auth: PIPELINE,
+    const included = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}?include=name,job.task`, {
+      auth: AS.pipeline,
     });
     expect(included.json.data).toEqual({ _id, name: "Approve change", job: { task: "b2" } });
-    const excluded = await call(emulator.url, "GET", `/operations-manager/tasks/${_id}?exclude=variables,metrics`, {
-      auth: PIPELINE,
+    const excluded = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}?exclude=variables,metrics`, {
+      auth: AS.pipeline,
     });
     expect(excluded.json.data.variables).toBeUndefined();
     expect(excluded.json.data.metrics).toBeUndefined();
@@ -75,9 +60,9 @@ describe("GET /operations-manager/tasks/:taskId", () => {
 
   test("dereference=job expands the job; users and groups expand to objects", async () => {
     const { _id } = await taskNamed("Approve change");
-    await claim(_id, ALICE);
-    const res = await call(emulator.url, "GET", `/operations-manager/tasks/${_id}?dereference=job,users,groups`, {
-      auth: PIPELINE,
+    await claim(_id, AS.alice);
+    const res = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}?dereference=job,users,groups`, {
+      auth: AS.pipeline,
     });
     const task = res.json.data;
     expect(task.job).toMatchObject({ name: "Change approval", status: "running", type: "automation" });
@@ -85,21 +70,26 @@ describe("GET /operations-manager/tasks/:taskId", () => {
     expect(task.metrics.owner).toMatchObject({ username: "alice", provenance: "Local AAA" });
     expect(task.metrics.owner.password).toBeUndefined();
     expect(task.groups.map((g: { name: string }) => g.name).sort()).toEqual(["approvers", "pipelines"]);
-    const plain = await call(emulator.url, "GET", `/operations-manager/tasks/${_id}`, { auth: PIPELINE });
+    const plain = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}`, { auth: AS.pipeline });
     expect(plain.json.data.metrics.owner).toBe(await userId("alice"));
   });
 
   test("a malformed id is a 400, an unknown one a 404, both with data null", async () => {
-    const malformed = await call(emulator.url, "GET", "/operations-manager/tasks/not-a-uuid", { auth: PIPELINE });
+    const malformed = await call(emulator().url, "GET", "/operations-manager/tasks/not-a-uuid", { auth: AS.pipeline });
     expect(malformed.status).toBe(400);
     expect(malformed.json).toEqual({
       message: expect.stringMatching(/Invalid task id "not-a-uuid"/),
       data: null,
       metadata: {},
     });
-    const unknown = await call(emulator.url, "GET", "/operations-manager/tasks/00000000-0000-4000-8000-000000000000", {
-      auth: PIPELINE,
-    });
+    const unknown = await call(
+      emulator().url,
+      "GET",
+      "/operations-manager/tasks/00000000-0000-4000-8000-000000000000",
+      {
+        auth: AS.pipeline,
+      },
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.json).toEqual({
       message: "Task 00000000-0000-4000-8000-000000000000 not found",
@@ -113,7 +103,7 @@ describe("claim", () => {
   test("records the owner, user and claim time and answers the task with users dereferenced", async () => {
     const { _id } = await taskNamed("Approve change");
     const before = Date.now();
-    const res = await claim(_id, PIPELINE);
+    const res = await claim(_id, AS.pipeline);
     expect(res.status).toBe(200);
     const metrics = res.json.data.metrics;
     expect(metrics.owner).toMatchObject({ username: "svc-pipeline", _id: await userId("svc-pipeline") });
@@ -124,8 +114,8 @@ describe("claim", () => {
 
   test("of a task held by someone else is refused with 409 naming the holder", async () => {
     const { _id } = await taskNamed("Approve change");
-    await claim(_id, ALICE);
-    const res = await claim(_id, PIPELINE);
+    await claim(_id, AS.alice);
+    const res = await claim(_id, AS.pipeline);
     expect(res.status).toBe(409);
     expect(res.json.data).toBeNull();
     expect(res.json.message).toMatch(/already claimed by alice since \d{4}-/);
@@ -135,8 +125,8 @@ describe("claim", () => {
 
   test("re-claim by the owner succeeds and changes nothing", async () => {
     const { _id } = await taskNamed("Approve change");
-    const first = await claim(_id, PIPELINE);
-    const second = await claim(_id, PIPELINE);
+    const first = await claim(_id, AS.pipeline);
+    const second = await claim(_id, AS.pipeline);
     expect(second.status).toBe(200);
     expect(second.json.data.metrics.claim_time).toBe(first.json.data.metrics.claim_time);
     expect(second.json.data.last_updated).toBe(first.json.data.last_updated);
@@ -144,19 +134,19 @@ describe("claim", () => {
 
   test("of a non-manual task is a 400", async () => {
     const { _id } = await taskNamed("Prepare change");
-    const res = await claim(_id, PIPELINE);
+    const res = await claim(_id, AS.pipeline);
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/is an automatic task: only manual tasks can be claimed/);
   });
 
   test("of a finished task is a 400", async () => {
     const approve = await taskNamed("Approve change");
-    await claim(approve._id, ALICE);
-    await call(emulator.url, "POST", `/operations-manager/jobs/${approve.job._id}/tasks/b2/finish`, {
-      auth: ALICE,
+    await claim(approve._id, AS.alice);
+    await call(emulator().url, "POST", `/operations-manager/jobs/${approve.job._id}/tasks/b2/finish`, {
+      auth: AS.alice,
       body: { taskData: { finish_state: "success", variables: {} } },
     });
-    const res = await claim(approve._id, BOB);
+    const res = await claim(approve._id, AS.bob);
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/is complete and can no longer be claimed/);
   });
@@ -164,14 +154,14 @@ describe("claim", () => {
   test("of a manual task not reached yet (incomplete) is allowed", async () => {
     const confirm = await taskNamed("Confirm maintenance window");
     expect(confirm.status).toBe("incomplete");
-    const res = await claim(confirm._id, PIPELINE);
+    const res = await claim(confirm._id, AS.pipeline);
     expect(res.status).toBe(200);
     expect(res.json.data.metrics.owner.username).toBe("svc-pipeline");
   });
 
   test("by a read-only user is a 403", async () => {
     const { _id } = await taskNamed("Approve change");
-    const res = await claim(_id, AUDITOR);
+    const res = await claim(_id, AS.auditor);
     expect(res.status).toBe(403);
     expect(res.json.message).toBe("User auditor is not permitted to claim tasks");
   });
@@ -180,8 +170,8 @@ describe("claim", () => {
 describe("release", () => {
   test("by the owner clears owner, user and claim time", async () => {
     const { _id } = await taskNamed("Approve change");
-    await claim(_id, PIPELINE);
-    const res = await release(_id, PIPELINE);
+    await claim(_id, AS.pipeline);
+    const res = await release(_id, AS.pipeline);
     expect(res.status).toBe(200);
     expect(res.json.data.metrics.owner).toBeUndefined();
     expect(res.json.data.metrics.user).toBeUndefined();
@@ -190,25 +180,25 @@ describe("release", () => {
 
   test("by a non-owner is refused with 409; an admin may release anyone's task", async () => {
     const { _id } = await taskNamed("Approve change");
-    await claim(_id, ALICE);
-    const res = await release(_id, BOB);
+    await claim(_id, AS.alice);
+    const res = await release(_id, AS.bob);
     expect(res.status).toBe(409);
     expect(res.json.message).toMatch(/is claimed by alice: only its owner or an admin can release it/);
-    const byAdmin = await release(_id, ADMIN);
+    const byAdmin = await release(_id, AS.admin);
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.json.data.metrics.owner).toBeUndefined();
   });
 
   test("of an unclaimed task is a 400 saying so", async () => {
     const { _id } = await taskNamed("Approve change");
-    const res = await release(_id, PIPELINE);
+    const res = await release(_id, AS.pipeline);
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/is not claimed$/);
   });
 
   test("of a finished task is a 400", async () => {
     const { _id } = await taskNamed("Prepare change");
-    const res = await release(_id, PIPELINE);
+    const res = await release(_id, AS.pipeline);
     expect(res.status).toBe(400);
     expect(res.json.message).toMatch(/is complete and can no longer be released/);
   });
@@ -217,16 +207,16 @@ describe("release", () => {
 describe("assign", () => {
   test("gives the task to another user, replacing the holder", async () => {
     const { _id } = await taskNamed("Approve change");
-    await claim(_id, ALICE);
+    await claim(_id, AS.alice);
     const bob = await userId("bob");
-    const res = await assign(_id, { userId: bob }, PIPELINE);
+    const res = await assign(_id, { userId: bob }, AS.pipeline);
     expect(res.status).toBe(200);
     expect(res.json.data.metrics.owner).toMatchObject({ _id: bob, username: "bob" });
   });
 
   test("to an unknown user is a 400", async () => {
     const { _id } = await taskNamed("Approve change");
-    const res = await assign(_id, { userId: "0123456789abcdef01234567" }, PIPELINE);
+    const res = await assign(_id, { userId: "0123456789abcdef01234567" }, AS.pipeline);
     expect(res.status).toBe(400);
     expect(res.json.message).toBe("User 0123456789abcdef01234567 does not exist");
   });
@@ -234,7 +224,7 @@ describe("assign", () => {
   test("without a well-formed userId is a 400", async () => {
     const { _id } = await taskNamed("Approve change");
     for (const body of [{}, { userId: "bob" }, { userId: 42 }]) {
-      const res = await assign(_id, body, PIPELINE);
+      const res = await assign(_id, body, AS.pipeline);
       expect(res.status).toBe(400);
       expect(res.json.message).toMatch(/userId/);
     }
@@ -242,7 +232,7 @@ describe("assign", () => {
 
   test("of a non-manual task is a 400", async () => {
     const { _id } = await taskNamed("Prepare change");
-    const res = await assign(_id, { userId: await userId("bob") }, PIPELINE);
+    const res = await assign(_id, { userId: await userId("bob") }, AS.pipeline);
     expect(res.status).toBe(400);
   });
 });
@@ -252,17 +242,17 @@ describe("operations on unknown and malformed ids", () => {
     "%s answers 404 for an unknown task and 400 for a malformed id",
     async (op) => {
       const unknown = await call(
-        emulator.url,
+        emulator().url,
         "POST",
         `/operations-manager/tasks/00000000-0000-4000-8000-000000000000/${op}`,
         {
-          auth: PIPELINE,
+          auth: AS.pipeline,
           body: { userId: await userId("bob") },
         },
       );
       expect(unknown.status).toBe(404);
-      const malformed = await call(emulator.url, "POST", `/operations-manager/tasks/..%2F..%2Fwhoami/${op}`, {
-        auth: PIPELINE,
+      const malformed = await call(emulator().url, "POST", `/operations-manager/tasks/..%2F..%2Fwhoami/${op}`, {
+        auth: AS.pipeline,
         body: { userId: await userId("bob") },
       });
       expect(malformed.status).toBe(400);
@@ -273,15 +263,20 @@ describe("operations on unknown and malformed ids", () => {
 
 describe("the switch that makes every business error a 500", () => {
   test("keeps the message but answers 500; 401 stays 401", async () => {
-    await emulator.settings({ businessErrorsAs500: true });
+    await emulator().settings({ businessErrorsAs500: true });
     const { _id } = await taskNamed("Approve change");
-    await claim(_id, ALICE);
-    const res = await claim(_id, PIPELINE);
+    await claim(_id, AS.alice);
+    const res = await claim(_id, AS.pipeline);
     expect(res.status).toBe(500);
     expect(res.json).toEqual({ message: expect.stringMatching(/already claimed by alice/), data: null, metadata: {} });
-    const missing = await call(emulator.url, "GET", "/operations-manager/tasks/00000000-0000-4000-8000-000000000000", {
-      auth: PIPELINE,
-    });
+    const missing = await call(
+      emulator().url,
+      "GET",
+      "/operations-manager/tasks/00000000-0000-4000-8000-000000000000",
+      {
+        auth: AS.pipeline,
+      },
+    );
     expect(missing.status).toBe(500);
     const unauthenticated = await claim(_id, ["alice", "wrong"]);
     expect(unauthenticated.status).toBe(401);
@@ -290,7 +285,7 @@ describe("the switch that makes every business error a 500", () => {
   test("can be set on the command line", async () => {
     const strict = await EmulatorProcess.start({ extraArgs: ["--errors-as-500"] });
     try {
-      const res = await call(strict.url, "GET", "/operations-manager/tasks/not-a-uuid", { auth: PIPELINE });
+      const res = await call(strict.url, "GET", "/operations-manager/tasks/not-a-uuid", { auth: AS.pipeline });
       expect(res.status).toBe(500);
     } finally {
       await strict.stop();
@@ -300,9 +295,9 @@ describe("the switch that makes every business error a 500", () => {
 
 describe("epoch claim times", () => {
   test("are served as epoch milliseconds when the setting asks for the older format", async () => {
-    await emulator.settings({ epochClaimTime: true });
+    await emulator().settings({ epochClaimTime: true });
     const { _id } = await taskNamed("Approve change");
-    const res = await claim(_id, PIPELINE);
+    const res = await claim(_id, AS.pipeline);
     expect(typeof res.json.data.metrics.claim_time).toBe("number");
     expect(Math.abs(res.json.data.metrics.claim_time - Date.now())).toBeLessThan(60_000);
   });

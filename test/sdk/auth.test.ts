@@ -2,28 +2,18 @@
 // requests, re-login on 401, OAuth renewal before expiry and on 401, and no secret in any error.
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { AuthenticationError, type AuthOptions, OperationsManagerClient, ValidationError } from "../../sdk";
-import { EmulatorProcess } from "../support/emulator-process";
+import { useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
+const emulator = useEmulatorProcess();
 
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(async () => {
-  await emulator.reset();
-});
-
-const client = (auth: AuthOptions) => new OperationsManagerClient({ baseUrl: emulator.url, auth });
+const client = (auth: AuthOptions) => new OperationsManagerClient({ baseUrl: emulator().url, auth });
 const login: AuthOptions = { type: "login", username: C.pipeline.username, password: C.pipeline.password };
 const oauth: AuthOptions = {
   type: "oauth",
   clientId: C.pipelineClient.clientId,
   clientSecret: C.pipelineClient.clientSecret,
 };
-const paths = async () => (await emulator.requests()).map((r) => `${r.method} ${r.path} ${r.status}`);
+const paths = async () => (await emulator().requests()).map((r) => `${r.method} ${r.path} ${r.status}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("basic sends credentials on every request", async () => {
@@ -38,7 +28,7 @@ test("login happens lazily, once, and the token travels as ?token=", async () =>
   await c.whoami();
   await c.whoami();
   expect(await paths()).toEqual(["POST /login 200", "GET /whoami 200", "GET /whoami 200"]);
-  const log = await emulator.requests();
+  const log = await emulator().requests();
   expect(log[1]?.query).toBe("token=%5BREDACTED%5D");
 });
 
@@ -53,8 +43,8 @@ test("concurrent first requests share one login", async () => {
 test("an expired login token is renewed once on 401, and the request succeeds", async () => {
   const c = client(login);
   await c.whoami();
-  await emulator.control("POST", "/tokens/expire");
-  await emulator.control("DELETE", "/requests");
+  await emulator().control("POST", "/tokens/expire");
+  await emulator().control("DELETE", "/requests");
   await Promise.all([c.whoami(), c.whoami(), c.whoami()]);
   const all = await paths();
   expect(all.filter((p) => p === "GET /whoami 401")).toHaveLength(3);
@@ -63,7 +53,7 @@ test("an expired login token is renewed once on 401, and the request succeeds", 
 });
 
 test("token expiry through the server's own lifetime, not just the control API", async () => {
-  await emulator.settings({ loginTokenTtlSeconds: 1 });
+  await emulator().settings({ loginTokenTtlSeconds: 1 });
   const c = client(login);
   await c.whoami();
   await sleep(1100);
@@ -82,14 +72,14 @@ test("wrong credentials: AuthenticationError without the password, and no retry 
 });
 
 test("oauth: one token request, cached; renewed shortly before expires_in", async () => {
-  await emulator.settings({ oauthTokenTtlSeconds: 2 });
+  await emulator().settings({ oauthTokenTtlSeconds: 2 });
   const c = client(oauth);
   await c.whoami();
   await c.whoami();
   expect(await paths()).toEqual(["POST /oauth/token 200", "GET /whoami 200", "GET /whoami 200"]);
   // A 2 s token is renewed 0.2 s early: after 1.9 s the client asks for a new one before it fails.
   await sleep(1900);
-  await emulator.control("DELETE", "/requests");
+  await emulator().control("DELETE", "/requests");
   await c.whoami();
   expect(await paths()).toEqual(["POST /oauth/token 200", "GET /whoami 200"]);
 });
@@ -97,8 +87,8 @@ test("oauth: one token request, cached; renewed shortly before expires_in", asyn
 test("oauth: a revoked token is renewed on 401", async () => {
   const c = client(oauth);
   await c.whoami();
-  await emulator.control("POST", "/tokens/expire");
-  await emulator.control("DELETE", "/requests");
+  await emulator().control("POST", "/tokens/expire");
+  await emulator().control("DELETE", "/requests");
   expect((await c.whoami()).username).toBe("svc-pipeline");
   expect(await paths()).toEqual(["GET /whoami 401", "POST /oauth/token 200", "GET /whoami 200"]);
 });
@@ -112,14 +102,14 @@ test("oauth: a wrong secret is an AuthenticationError that does not show the sec
 });
 
 test("a static token works until it expires, then fails clearly (it cannot be renewed)", async () => {
-  const token = (await fetch(`${emulator.url}/login`, {
+  const token = (await fetch(`${emulator().url}/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ user: { username: C.pipeline.username, password: C.pipeline.password } }),
   }).then((r) => r.json())) as string;
   const c = client({ type: "token", token });
   expect((await c.whoami()).username).toBe("svc-pipeline");
-  await emulator.control("POST", "/tokens/expire");
+  await emulator().control("POST", "/tokens/expire");
   const error = await c.whoami().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AuthenticationError);
   expect((error as Error).message).not.toContain(token);

@@ -9,23 +9,16 @@ import {
   TaskStateError,
   ValidationError,
 } from "../../sdk";
-import { EmulatorProcess } from "../support/emulator-process";
+import { useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
+const emulator = useEmulatorProcess();
 let pipeline: OperationsManagerClient;
 let alice: OperationsManagerClient;
 
 const basic = (username: string, password: string) =>
-  new OperationsManagerClient({ baseUrl: emulator.url, auth: { type: "basic", username, password } });
+  new OperationsManagerClient({ baseUrl: emulator().url, auth: { type: "basic", username, password } });
 
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
-  await emulator.reset();
   pipeline = basic(C.pipeline.username, C.pipeline.password);
   alice = basic(C.approvers[0].username, C.approvers[0].password);
 });
@@ -68,14 +61,14 @@ describe("getTask", () => {
 
   test("an unknown id is a NotFoundError; a malformed one fails before any request", async () => {
     await expect(pipeline.getTask("00000000-0000-4000-8000-000000000000")).rejects.toThrow(NotFoundError);
-    await emulator.control("DELETE", "/requests");
+    await emulator().control("DELETE", "/requests");
     for (const bad of ["not-a-uuid", "../../whoami", "00000000-0000-4000-8000-000000000000/claim", ""]) {
       await expect(pipeline.getTask(bad)).rejects.toThrow(ValidationError);
     }
     await expect(pipeline.getTask("00000000-0000-4000-8000-00000000000a", { include: ["a]b"] })).rejects.toThrow(
       ValidationError,
     );
-    expect(await emulator.requests()).toEqual([]);
+    expect(await emulator().requests()).toEqual([]);
   });
 });
 
@@ -100,7 +93,7 @@ describe("listTasks and iterateTasks", () => {
       filters: { startsWith: { name: "Sec" }, contains: { status: "unn" } },
     });
     expect(prefixed.total).toBe(7);
-    const log = await emulator.requests();
+    const log = await emulator().requests();
     expect(log.at(-1)?.query).toBe("contains%5Bstatus%5D=unn&starts-with%5Bname%5D=Sec");
   });
 
@@ -112,14 +105,14 @@ describe("listTasks and iterateTasks", () => {
   });
 
   test("iterateTasks pages until every match is read", async () => {
-    await emulator.control("DELETE", "/requests");
+    await emulator().control("DELETE", "/requests");
     const seen: string[] = [];
     for await (const task of pipeline.iterateTasks({ limit: 5, filters: { equals: { type: "manual" } } })) {
       seen.push(task.id);
     }
     expect(seen).toHaveLength(21);
     expect(new Set(seen).size).toBe(21);
-    const pages = (await emulator.requests()).filter((r) => r.path === "/operations-manager/tasks");
+    const pages = (await emulator().requests()).filter((r) => r.path === "/operations-manager/tasks");
     expect(pages.map((r) => new URLSearchParams(r.query).get("skip"))).toEqual(["0", "5", "10", "15", "20"]);
   });
 
@@ -231,7 +224,7 @@ describe("jobs and manual tasks", () => {
   });
 
   test("bad arguments fail before any request", async () => {
-    await emulator.control("DELETE", "/requests");
+    await emulator().control("DELETE", "/requests");
     await expect(pipeline.getJob("nope")).rejects.toThrow(ValidationError);
     await expect(pipeline.getManualTaskController("0123456789abcdef01234567", "xyz12")).rejects.toThrow(
       ValidationError,
@@ -241,7 +234,7 @@ describe("jobs and manual tasks", () => {
     ).rejects.toThrow(ValidationError);
     await expect(pipeline.startJob("")).rejects.toThrow(ValidationError);
     await expect(pipeline.listTasks({ filters: { equals: { "job][_id": "x" } } })).rejects.toThrow(ValidationError);
-    expect(await emulator.requests()).toEqual([]);
+    expect(await emulator().requests()).toEqual([]);
   });
 
   test("an unknown workflow is a BadRequestError with IAP's message", async () => {

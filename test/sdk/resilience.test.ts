@@ -11,34 +11,27 @@ import {
   TaskStateError,
   TimeoutError,
 } from "../../sdk";
-import { EmulatorProcess } from "../support/emulator-process";
+import { useEmulatorProcess } from "../support/emulator-process";
 
-let emulator: EmulatorProcess;
+const emulator = useEmulatorProcess();
 let client: OperationsManagerClient;
 let taskId: string;
 
 // Short backoff keeps the suite fast; the policy itself is unit-tested in retry.test.ts.
 const fast = { baseDelayMs: 10, maxDelayMs: 50 };
 
-beforeAll(async () => {
-  emulator = await EmulatorProcess.start();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
-  await emulator.reset();
   client = new OperationsManagerClient({
-    baseUrl: emulator.url,
+    baseUrl: emulator().url,
     auth: { type: "basic", username: C.pipeline.username, password: C.pipeline.password },
     retry: fast,
   });
   taskId = (await client.listTasks({ filters: { equals: { name: "Approve change" } } })).items[0]?.id as string;
-  await emulator.control("DELETE", "/requests");
+  await emulator().control("DELETE", "/requests");
 });
 
 const requests = async (path?: string) =>
-  (await emulator.requests())
+  (await emulator().requests())
     .filter((r) => path === undefined || r.path === path)
     .map((r) => `${r.method} ${r.status}${r.fault ? ` ${r.fault}` : ""}`);
 const claimPath = () => `/operations-manager/tasks/${taskId}/claim`;
@@ -51,13 +44,13 @@ describe("reads recover from transient faults", () => {
     ["reset", { kind: "reset" }],
     ["truncated", { kind: "truncated" }],
   ] as const)("%s %j, twice, then success", async (_, fault) => {
-    await emulator.addFault({ ...fault, path: "/whoami", times: 2 });
+    await emulator().addFault({ ...fault, path: "/whoami", times: 2 });
     expect((await client.whoami()).username).toBe("svc-pipeline");
     expect(await requests("/whoami")).toHaveLength(3);
   });
 
   test("429 waits for Retry-After", async () => {
-    await emulator.addFault({ kind: "status", status: 429, retryAfterSeconds: 1, path: "/whoami", times: 1 });
+    await emulator().addFault({ kind: "status", status: 429, retryAfterSeconds: 1, path: "/whoami", times: 1 });
     const started = Date.now();
     await client.whoami();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -65,7 +58,7 @@ describe("reads recover from transient faults", () => {
   });
 
   test("a Retry-After longer than the client waits for raises RateLimitError at once", async () => {
-    await emulator.addFault({ kind: "status", status: 429, retryAfterSeconds: 3600, path: "/whoami" });
+    await emulator().addFault({ kind: "status", status: 429, retryAfterSeconds: 3600, path: "/whoami" });
     const error = await client.whoami().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(3_600_000);
@@ -73,27 +66,27 @@ describe("reads recover from transient faults", () => {
   });
 
   test("retries stop after maxRetries with the last error's class", async () => {
-    await emulator.addFault({ kind: "status", status: 503, path: "/whoami" });
+    await emulator().addFault({ kind: "status", status: 503, path: "/whoami" });
     await expect(client.whoami()).rejects.toBeInstanceOf(ServerError);
     expect(await requests("/whoami")).toHaveLength(4); // 1 + maxRetries (3)
-    await emulator.control("DELETE", "/requests");
+    await emulator().control("DELETE", "/requests");
     await expect(client.whoami({ maxRetries: 0 })).rejects.toMatchObject({ status: 503 });
     expect(await requests("/whoami")).toHaveLength(1);
   });
 
   test("500 is IAP's business-error status: never retried", async () => {
-    await emulator.addFault({ kind: "status", status: 500, path: "/whoami" });
+    await emulator().addFault({ kind: "status", status: 500, path: "/whoami" });
     await expect(client.whoami()).rejects.toBeInstanceOf(ServerError);
     expect(await requests("/whoami")).toHaveLength(1);
   });
 
   test("a reset on every try ends in a ConnectionError", async () => {
-    await emulator.addFault({ kind: "reset", path: "/whoami" });
+    await emulator().addFault({ kind: "reset", path: "/whoami" });
     await expect(client.whoami()).rejects.toBeInstanceOf(ConnectionError);
   });
 
   test("malformed JSON is a ResponseFormatError naming the endpoint", async () => {
-    await emulator.addFault({ kind: "malformed", path: "/operations-manager/tasks/*" });
+    await emulator().addFault({ kind: "malformed", path: "/operations-manager/tasks/*" });
     const error = await client.getTask(taskId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseFormatError);
     expect((error as Error).message).toMatch(
@@ -113,7 +106,7 @@ describe("reads recover from transient faults", () => {
 
 describe("timeouts and aborts", () => {
   test("a slow answer past the timeout is a TimeoutError; a per-call timeout overrides the client's", async () => {
-    await emulator.addFault({ kind: "latency", delayMs: 400, path: "/whoami" });
+    await emulator().addFault({ kind: "latency", delayMs: 400, path: "/whoami" });
     const error = await client.whoami({ timeoutMs: 100, maxRetries: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ method: "GET", path: "/whoami", timeoutMs: 100 });
@@ -121,12 +114,12 @@ describe("timeouts and aborts", () => {
   });
 
   test("a timeout on the first try only is recovered by the retry", async () => {
-    await emulator.addFault({ kind: "latency", delayMs: 400, path: "/whoami", times: 1 });
+    await emulator().addFault({ kind: "latency", delayMs: 400, path: "/whoami", times: 1 });
     expect((await client.whoami({ timeoutMs: 200 })).username).toBe("svc-pipeline");
   });
 
   test("an AbortSignal stops the request and any backoff", async () => {
-    await emulator.addFault({ kind: "latency", delayMs: 2000, path: "/whoami" });
+    await emulator().addFault({ kind: "latency", delayMs: 2000, path: "/whoami" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
@@ -137,14 +130,14 @@ describe("timeouts and aborts", () => {
 
 describe("claim after an unknown outcome", () => {
   test("the claim happened but the answer was lost (reset): success, no second claim", async () => {
-    await emulator.addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/claim", times: 1 });
+    await emulator().addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/claim", times: 1 });
     const task = await client.claimTask(taskId);
     expect(task.owner?.username).toBe("svc-pipeline");
     expect(await requests(claimPath())).toEqual(["POST 0 reset"]);
   });
 
   test.each([502, 504])("the claim happened but a proxy answered %i: success, no second claim", async (status) => {
-    await emulator.addFault({
+    await emulator().addFault({
       kind: "status",
       status,
       when: "after",
@@ -156,7 +149,7 @@ describe("claim after an unknown outcome", () => {
   });
 
   test("the claim timed out after taking effect: success", async () => {
-    await emulator.addFault({
+    await emulator().addFault({
       kind: "latency",
       delayMs: 600,
       when: "after",
@@ -170,20 +163,25 @@ describe("claim after an unknown outcome", () => {
   });
 
   test("the claim never arrived (503 before it ran): the task is still free, so it is sent again", async () => {
-    await emulator.addFault({ kind: "status", status: 503, path: "/operations-manager/tasks/*/claim", times: 1 });
+    await emulator().addFault({ kind: "status", status: 503, path: "/operations-manager/tasks/*/claim", times: 1 });
     expect((await client.claimTask(taskId)).owner?.username).toBe("svc-pipeline");
     expect(await requests(claimPath())).toEqual(["POST 503 status", "POST 200"]);
   });
 
   test("a 200 with a truncated body after the claim ran: success", async () => {
-    await emulator.addFault({ kind: "truncated", when: "after", path: "/operations-manager/tasks/*/claim", times: 1 });
+    await emulator().addFault({
+      kind: "truncated",
+      when: "after",
+      path: "/operations-manager/tasks/*/claim",
+      times: 1,
+    });
     expect((await client.claimTask(taskId)).owner?.username).toBe("svc-pipeline");
     expect(await requests(claimPath())).toHaveLength(1);
   });
 
   test("someone else took the task meanwhile: TaskStateError, not a retry", async () => {
-    await emulator.actAs("alice", "POST", claimPath());
-    await emulator.addFault({ kind: "status", status: 502, path: "/operations-manager/tasks/*/claim" });
+    await emulator().actAs("alice", "POST", claimPath());
+    await emulator().addFault({ kind: "status", status: 502, path: "/operations-manager/tasks/*/claim" });
     const error = await client.claimTask(taskId).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskStateError);
     expect(error).toMatchObject({ reason: "claimed-by-another", status: 502, owner: { username: "alice" } });
@@ -191,7 +189,7 @@ describe("claim after an unknown outcome", () => {
   });
 
   test("429 on a claim is retried without reading the task (it certainly did not run)", async () => {
-    await emulator.addFault({
+    await emulator().addFault({
       kind: "status",
       status: 429,
       retryAfterSeconds: 0,
@@ -203,7 +201,7 @@ describe("claim after an unknown outcome", () => {
   });
 
   test("when every claim fails and the task stays free, the last error is raised after maxRetries", async () => {
-    await emulator.addFault({ kind: "status", status: 503, path: "/operations-manager/tasks/*/claim" });
+    await emulator().addFault({ kind: "status", status: 503, path: "/operations-manager/tasks/*/claim" });
     await expect(client.claimTask(taskId)).rejects.toMatchObject({ name: "ServerError", status: 503 });
     expect(await requests(claimPath())).toHaveLength(4);
   });
@@ -212,17 +210,17 @@ describe("claim after an unknown outcome", () => {
 describe("release and assign after an unknown outcome", () => {
   test("release happened but the answer was lost: success", async () => {
     await client.claimTask(taskId);
-    await emulator.addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/release", times: 1 });
+    await emulator().addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/release", times: 1 });
     expect((await client.releaseTask(taskId)).owner).toBeUndefined();
     expect(await requests(`/operations-manager/tasks/${taskId}/release`)).toEqual(["POST 0 reset"]);
   });
 
   test("assign happened but the answer was lost: success", async () => {
     const bob = await new OperationsManagerClient({
-      baseUrl: emulator.url,
+      baseUrl: emulator().url,
       auth: { type: "basic", username: "bob", password: "bob-secret" },
     }).whoami();
-    await emulator.addFault({
+    await emulator().addFault({
       kind: "status",
       status: 502,
       when: "after",
@@ -236,11 +234,11 @@ describe("release and assign after an unknown outcome", () => {
 
 describe("against an IAP that answers every business error with 500", () => {
   beforeEach(async () => {
-    await emulator.settings({ businessErrorsAs500: true });
+    await emulator().settings({ businessErrorsAs500: true });
   });
 
   test("a claim refused because alice holds the task is still explained from the task's state", async () => {
-    await emulator.actAs("alice", "POST", claimPath());
+    await emulator().actAs("alice", "POST", claimPath());
     await expect(client.claimTask(taskId)).rejects.toMatchObject({
       name: "TaskStateError",
       reason: "claimed-by-another",

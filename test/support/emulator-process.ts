@@ -4,7 +4,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import type { EmulatorSeed, EmulatorSettings, FaultSpec, RequestLogEntry } from "../../emulator";
+import {
+  DEFAULT_CREDENTIALS as C,
+  type EmulatorSeed,
+  type EmulatorSettings,
+  type FaultSpec,
+  type RequestLogEntry,
+} from "../../emulator";
 
 const CLI = path.resolve(__dirname, "..", "..", "dist", "emulator", "cli.js");
 
@@ -95,6 +101,40 @@ export class EmulatorProcess {
   }
 }
 
+/** The demo seed's users as `[username, password]`, for Basic authentication in tests. */
+export const AS = {
+  admin: [C.admin.username, C.admin.password],
+  pipeline: [C.pipeline.username, C.pipeline.password],
+  alice: [C.approvers[0].username, C.approvers[0].password],
+  bob: [C.approvers[1].username, C.approvers[1].password],
+  auditor: [C.auditor.username, C.auditor.password],
+} as const satisfies Record<string, readonly [string, string]>;
+
+/**
+ * One emulator process for a test file, started before its tests and stopped after them; with
+ * `resetEachTest` (the default) every test starts from the demo seed. Returns a getter.
+ */
+export function useEmulatorProcess(
+  options: EmulatorProcessOptions & { resetEachTest?: boolean } = {},
+): () => EmulatorProcess {
+  let running: EmulatorProcess | undefined;
+  beforeAll(async () => {
+    running = await EmulatorProcess.start(options);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  if (options.resetEachTest ?? true) {
+    beforeEach(async () => {
+      await running?.reset();
+    });
+  }
+  return () => {
+    if (!running) throw new Error("the emulator is not running (used outside a test?)");
+    return running;
+  };
+}
+
 /** A minimal IAP caller for emulator tests, deliberately not the SDK: the emulator is tested on its own. */
 export interface RawResponse {
   status: number;
@@ -108,7 +148,12 @@ export async function call(
   url: string,
   method: string,
   route: string,
-  options: { auth?: [string, string]; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+  options: {
+    auth?: readonly [string, string];
+    headers?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+  } = {},
 ): Promise<RawResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth.join(":")).toString("base64")}`;
