@@ -1,7 +1,5 @@
 // Prints one plain closing line, "Tests: N passed, N failed, N skipped", after jest's own summary,
 // so tools that read only a run's last lines (CI here) can count the tests that ran.
-"use strict";
-
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     process.stdout.write(
