@@ -127,8 +127,10 @@ export class OperationsManagerClient {
       },
       () => this.#auth,
     );
+    // Logins are not retried on their own: the request that needed the login retries as a whole,
+    // so a server that is down is not asked (retries × retries) times.
     this.#auth = createAuth(options.auth, (request) =>
-      this.#transport.json({ method: "POST", ...request, authenticate: false, retry: "safe" }),
+      this.#transport.json({ method: "POST", ...request, authenticate: false, retry: "none" }),
     );
   }
 
@@ -312,7 +314,12 @@ export class OperationsManagerClient {
         } catch {
           throw failure; // the state cannot be read either: report what went wrong first
         }
-        const me = kind === "assign" ? undefined : await this.me(options);
+        let me: WhoAmI | undefined;
+        try {
+          me = kind === "assign" ? undefined : await this.me(options);
+        } catch {
+          throw failure;
+        }
         if (reached(kind, task, me?.id, assignee)) return task;
         const refusal = explain(kind, task, me);
         if (refusal) {
@@ -391,14 +398,16 @@ function pick(options: CallOptions): CallOptions {
   };
 }
 
+/** The state the write wanted. A finished task is never "claimed" or "assigned", whoever it names. */
 function reached(kind: TaskWrite, task: Task, me: string | undefined, assignee: string | undefined): boolean {
+  const open = task.status === undefined || !FINISHED.has(task.status);
   switch (kind) {
     case "claim":
-      return task.owner !== undefined && task.owner.id === me;
+      return open && task.owner !== undefined && task.owner.id === me;
     case "release":
       return task.owner === undefined;
     case "assign":
-      return task.owner !== undefined && task.owner.id === assignee;
+      return open && task.owner !== undefined && task.owner.id === assignee;
   }
 }
 

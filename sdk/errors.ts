@@ -62,7 +62,7 @@ export type TaskStateReason = "claimed-by-another" | "not-claimed" | "finished" 
 /**
  * A task operation refused because of the task's state, in words a person can act on ("task … is
  * claimed by alice since …"). `status` is what IAP answered (409, 400 or 500 alike: the reason
- * comes from the task, not the status code).
+ * comes from the task, not the status code), or 0 when no answer came (timeout, reset).
  */
 export class TaskStateError extends ConflictError {
   readonly reason: TaskStateReason;

@@ -169,6 +169,14 @@ describe("claim, release, assign", () => {
     });
   });
 
+  test("re-claiming your own task after it finished is refused as finished, not reported as held", async () => {
+    const approve = await approveTask();
+    await pipeline.claimTask(approve.id);
+    await pipeline.finishManualTask(approve.job?.id as string, "b2", { finishState: "success" });
+    await expect(pipeline.claimTask(approve.id)).rejects.toMatchObject({ name: "TaskStateError", reason: "finished" });
+    await expect(pipeline.releaseTask(approve.id)).rejects.toMatchObject({ reason: "finished" });
+  });
+
   test("release clears the claim; releasing an unclaimed task resolves (already released)", async () => {
     const { id } = await approveTask();
     await pipeline.claimTask(id);

@@ -104,6 +104,18 @@ describe("reads recover from transient faults", () => {
   });
 });
 
+test("a failing login is retried by the request that needed it, not also on its own", async () => {
+  await emulator().addFault({ kind: "status", status: 503, path: "/login" });
+  const login = new OperationsManagerClient({
+    baseUrl: emulator().url,
+    auth: { type: "login", username: "svc-pipeline", password: "pipeline-secret" },
+    retry: fast,
+  });
+  await expect(login.whoami()).rejects.toMatchObject({ name: "ServerError", status: 503, path: "/login" });
+  expect(await requests("/login")).toHaveLength(4); // 1 + maxRetries, not (1 + maxRetries)²
+  expect(await requests("/whoami")).toHaveLength(0);
+});
+
 describe("timeouts and aborts", () => {
   test("a slow answer past the timeout is a TimeoutError; a per-call timeout overrides the client's", async () => {
     await emulator().addFault({ kind: "latency", delayMs: 400, path: "/whoami" });
