@@ -1,5 +1,7 @@
 // The emulator's stored records. Tasks and jobs are kept in IAP's own document shape (users and
-// groups referenced by id), so serving one is a projection, not a translation.
+// groups referenced by id), so serving one is a projection, not a translation. These types repeat
+// some of sdk/schemas.ts on purpose: the emulator shares nothing with the client, so that it can
+// catch the client's mistakes instead of sharing them.
 
 export type TaskType = "automatic" | "manual" | "operation";
 export type TaskStatus =

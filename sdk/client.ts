@@ -108,28 +108,16 @@ export class OperationsManagerClient {
     if (typeof options?.baseUrl !== "string" || !/^https?:\/\/[^/]+/.test(options.baseUrl)) {
       throw new ValidationError("baseUrl must be an http:// or https:// URL");
     }
+    const { auth, retry: retryOverrides, ...transport } = options;
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ValidationError("timeoutMs must be a positive number");
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.#retry = retry;
+    this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
-    this.#transport = new Transport(
-      {
-        baseUrl: options.baseUrl,
-        timeoutMs,
-        retry,
-        ...(options.tls ? { tls: options.tls } : {}),
-        ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
-        ...(options.httpsAgent ? { httpsAgent: options.httpsAgent } : {}),
-        ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
-        ...(logger ? { logger } : {}),
-        ...(options.userAgent ? { userAgent: options.userAgent } : {}),
-      },
-      () => this.#auth,
-    );
+    // The transport gets everything but the credentials, which only the auth strategy holds.
+    this.#transport = new Transport({ ...transport, timeoutMs, retry: this.#retry, logger }, () => this.#auth);
     // Logins are not retried on their own: the request that needed the login retries as a whole,
     // so a server that is down is not asked (retries × retries) times.
-    this.#auth = createAuth(options.auth, (request) =>
+    this.#auth = createAuth(auth, (request) =>
       this.#transport.json({ method: "POST", ...request, authenticate: false, retry: "none" }),
     );
   }

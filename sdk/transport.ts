@@ -145,14 +145,14 @@ export class Transport {
           (spec.retry === "safe" && isTransient(error)) || (spec.retry !== "none" && certainlyNotApplied(error));
         const delay = retryable && attempt < maxRetries ? retryDelay(error, attempt, this.#options.retry) : undefined;
         if (delay === undefined) throw error;
-        this.log({
+        this.log(() => ({
           event: "retry",
           method: spec.method,
           url: this.redactedUrl(spec),
           attempt,
           delayMs: delay,
           error: (error as Error).message,
-        });
+        }));
         try {
           await sleep(delay, spec.signal);
         } catch {
@@ -205,13 +205,13 @@ export class Transport {
     }
     const timeout = spec.timeoutMs ?? this.#options.timeoutMs;
     const started = performance.now();
-    this.log({
+    this.log(() => ({
       event: "request",
       method: spec.method,
       url: this.redactedUrl(spec),
       attempt,
       headers: redactHeaders(headers),
-    });
+    }));
     try {
       const response = await this.#axios.request<string>({
         method: spec.method,
@@ -221,25 +221,25 @@ export class Transport {
         timeout,
         ...(spec.signal ? { signal: spec.signal } : {}),
       });
-      this.log({
+      this.log(() => ({
         event: "response",
         method: spec.method,
         url: this.redactedUrl(spec),
         attempt,
         status: response.status,
         durationMs: Math.round(performance.now() - started),
-      });
+      }));
       return response;
     } catch (error) {
       const mapped = this.transportError(error, spec, timeout);
-      this.log({
+      this.log(() => ({
         event: "error",
         method: spec.method,
         url: this.redactedUrl(spec),
         attempt,
         durationMs: Math.round(performance.now() - started),
         error: mapped.message,
-      });
+      }));
       throw mapped;
     }
   }
@@ -303,8 +303,9 @@ export class Transport {
     return redactText(`${this.#baseUrl}${spec.path}${query ? `?${query}` : ""}`, this.secrets());
   }
 
-  private log(record: LogRecord): void {
-    this.#options.logger?.debug(record);
+  /** Builds the record only when someone listens: redacting URLs is not free. */
+  private log(record: () => LogRecord): void {
+    this.#options.logger?.debug(record());
   }
 }
 
