@@ -167,6 +167,44 @@ describe("persistence and the command", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test("a state file is the control API's state; a paused or scheduled task cannot be claimed", async () => {
+    // No IAP route pauses a task, so the state file (the emulator's own format) sets one up.
+    const seeded = await EmulatorProcess.start();
+    let state: { tasks: { name: string; status: string; _id: string }[] };
+    try {
+      state = await seeded.control("GET", "/state");
+    } finally {
+      await seeded.stop();
+    }
+    const [approve, review] = ["Approve change", "Security review"].map((n) => state.tasks.find((t) => t.name === n));
+    if (!approve || !review) throw new Error("the demo seed changed");
+    approve.status = "paused";
+    review.status = "scheduled";
+    const stateFile = path.join(dir, "state.json");
+    fs.writeFileSync(stateFile, JSON.stringify(state));
+    const emulator = await EmulatorProcess.start({ stateFile });
+    try {
+      for (const [task, status] of [
+        [approve, "paused"],
+        [review, "scheduled"],
+      ] as const) {
+        const res = await call(emulator.url, "POST", `/operations-manager/tasks/${task._id}/claim`, {
+          auth: AS.pipeline,
+        });
+        expect(res.status).toBe(400);
+        expect(res.json.message).toMatch(new RegExp(`is ${status} and cannot be claimed$`));
+      }
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test("a state file that is not one is refused at start", async () => {
+    const stateFile = path.join(dir, "state.json");
+    fs.writeFileSync(stateFile, JSON.stringify({ hello: "world" }));
+    await expect(EmulatorProcess.start({ stateFile })).rejects.toThrow(/is not an emulator state file/);
+  });
+
   test("a state file keeps a claim across a restart, and SIGTERM stops the process cleanly", async () => {
     const stateFile = path.join(dir, "state.json");
     const first = await EmulatorProcess.start({ stateFile });
