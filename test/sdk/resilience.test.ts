@@ -126,8 +126,8 @@ describe("timeouts and aborts", () => {
   });
 
   test("a timeout on the first try only is recovered by the retry", async () => {
-    await emulator().addFault({ kind: "latency", delayMs: 400, path: "/whoami", times: 1 });
-    expect((await client.whoami({ timeoutMs: 200 })).username).toBe("svc-pipeline");
+    await emulator().addFault({ kind: "latency", delayMs: 2500, path: "/whoami", times: 1 });
+    expect((await client.whoami({ timeoutMs: 1000 })).username).toBe("svc-pipeline");
   });
 
   test("an AbortSignal stops the request and any backoff", async () => {
@@ -163,14 +163,16 @@ describe("claim after an unknown outcome", () => {
   test("the claim timed out after taking effect: success", async () => {
     await emulator().addFault({
       kind: "latency",
-      delayMs: 600,
+      delayMs: 2500,
       when: "after",
       path: "/operations-manager/tasks/*/claim",
       times: 1,
     });
-    expect((await client.claimTask(taskId, { timeoutMs: 200 })).owner?.username).toBe("svc-pipeline");
+    expect((await client.claimTask(taskId, { timeoutMs: 1000 })).owner?.username).toBe("svc-pipeline");
     // The emulator logs the delayed claim when its answer finally goes out, after the client gave up.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    for (let waited = 0; waited < 10_000 && (await requests(claimPath())).length === 0; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(await requests(claimPath())).toEqual(["POST 200 latency"]);
   });
 
