@@ -4,19 +4,13 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_CREDENTIALS as C, type EmulatorSeed } from "../../emulator";
-import { AS, call, EmulatorProcess } from "../support/emulator-process";
+import { AS, call, EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
 
 describe("input safety", () => {
-  let emulator: EmulatorProcess;
-  beforeAll(async () => {
-    emulator = await EmulatorProcess.start();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
+  const emulator = useEmulatorProcess({ resetEachTest: false });
 
   test("a body over the limit (1 MiB) is refused with 413", async () => {
-    const res = await call(emulator.url, "POST", "/login", {
+    const res = await call(emulator().url, "POST", "/login", {
       rawBody: JSON.stringify({ user: { username: "x".repeat(2 * 1024 * 1024), password: "y" } }),
       headers: { "content-type": "application/json" },
     }).catch((error: Error) => ({ status: -1, json: undefined, error }));
@@ -27,7 +21,7 @@ describe("input safety", () => {
   });
 
   test("invalid JSON is a 400 in the envelope", async () => {
-    const res = await call(emulator.url, "POST", "/login", {
+    const res = await call(emulator().url, "POST", "/login", {
       rawBody: '{"user": {',
       headers: { "content-type": "application/json" },
     });
@@ -40,14 +34,14 @@ describe("input safety", () => {
   });
 
   test("an unknown route is a clear 404; a known path with another method a 405", async () => {
-    const unknown = await call(emulator.url, "GET", "/operations-manager/nothing-here", { auth: AS.pipeline });
+    const unknown = await call(emulator().url, "GET", "/operations-manager/nothing-here", { auth: AS.pipeline });
     expect(unknown.status).toBe(404);
     expect(unknown.json).toEqual({
       message: "Route not found: GET /operations-manager/nothing-here",
       data: null,
       metadata: {},
     });
-    const wrongMethod = await call(emulator.url, "DELETE", "/whoami", { auth: AS.pipeline });
+    const wrongMethod = await call(emulator().url, "DELETE", "/whoami", { auth: AS.pipeline });
     expect(wrongMethod.status).toBe(405);
   });
 
@@ -84,52 +78,48 @@ describe("input safety", () => {
       ["GET", "/operations-manager/tasks?include=..,.,a..b&exclude=__proto__&sort=__proto__", { auth: AS.pipeline }],
     ];
     for (const [method, route, options] of junk) {
-      const res = await call(emulator.url, method, route, options);
+      const res = await call(emulator().url, method, route, options);
       expect(res.status).toBeGreaterThanOrEqual(200);
       expect(res.status).toBeLessThan(500);
     }
     // A raw request that is not HTTP at all.
     await new Promise<void>((resolve) => {
-      const socket = net.connect(Number(new URL(emulator.url).port), "127.0.0.1", () => socket.end("NOT HTTP\r\n\r\n"));
+      const socket = net.connect(Number(new URL(emulator().url).port), "127.0.0.1", () =>
+        socket.end("NOT HTTP\r\n\r\n"),
+      );
       socket.on("close", () => resolve());
       socket.on("error", () => resolve());
       socket.resume();
     });
-    expect((await call(emulator.url, "GET", "/whoami", { auth: AS.pipeline })).status).toBe(200);
+    expect((await call(emulator().url, "GET", "/whoami", { auth: AS.pipeline })).status).toBe(200);
   });
 });
 
 describe("control API", () => {
-  let emulator: EmulatorProcess;
-  beforeAll(async () => {
-    emulator = await EmulatorProcess.start();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
+  const emulator = useEmulatorProcess({ resetEachTest: false });
 
   test("act-as performs an IAP call as another user, out of band", async () => {
-    await emulator.reset();
-    const list = await call(emulator.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
+    await emulator().reset();
+    const list = await call(emulator().url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
       auth: AS.pipeline,
     });
     const id = list.json.data[0]._id;
-    await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
-    await emulator.control("DELETE", "/requests");
+    await call(emulator().url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
+    await emulator().control("DELETE", "/requests");
 
     // A person (here: an admin) releases the pipeline's claim, and alice takes the task.
-    await emulator.actAs(C.admin.username, "POST", `/operations-manager/tasks/${id}/release`);
-    const taken = await emulator.actAs<{ metrics: { owner: { username: string } } }>(
+    await emulator().actAs(C.admin.username, "POST", `/operations-manager/tasks/${id}/release`);
+    const taken = await emulator().actAs<{ metrics: { owner: { username: string } } }>(
       "alice",
       "POST",
       `/operations-manager/tasks/${id}/claim`,
     );
     expect(taken.metrics.owner.username).toBe("alice");
-    expect(await emulator.requests()).toEqual([]); // out of band: not in the request log
-    await expect(emulator.actAs("nobody", "GET", "/whoami")).rejects.toThrow(/404 User nobody not found/);
-    await expect(emulator.actAs("alice", "GET", "/_emulator/state")).rejects.toThrow(/400/);
+    expect(await emulator().requests()).toEqual([]); // out of band: not in the request log
+    await expect(emulator().actAs("nobody", "GET", "/whoami")).rejects.toThrow(/404 User nobody not found/);
+    await expect(emulator().actAs("alice", "GET", "/_emulator/state")).rejects.toThrow(/400/);
     // Business rules still apply to act-as calls.
-    await expect(emulator.actAs("bob", "POST", `/operations-manager/tasks/${id}/release`)).rejects.toThrow(/409/);
+    await expect(emulator().actAs("bob", "POST", `/operations-manager/tasks/${id}/release`)).rejects.toThrow(/409/);
   });
 
   test("reset accepts a seed and reports the jobs it started", async () => {
@@ -138,23 +128,23 @@ describe("control API", () => {
       workflows: [{ name: "One", tasks: [{ key: "1", name: "Only task" }] }],
       jobs: [{ workflow: "One" }, { workflow: "One" }],
     };
-    const result = await emulator.reset(seed);
+    const result = await emulator().reset(seed);
     expect(result.jobs).toHaveLength(2);
     expect(result.tasks).toBe(2);
-    const res = await call(emulator.url, "GET", "/operations-manager/tasks", { auth: ["solo", "pw"] });
+    const res = await call(emulator().url, "GET", "/operations-manager/tasks", { auth: ["solo", "pw"] });
     expect(res.json.metadata.total).toBe(2);
-    await expect(emulator.reset({ jobs: [{ workflow: "Missing" }] })).rejects.toThrow(
+    await expect(emulator().reset({ jobs: [{ workflow: "Missing" }] })).rejects.toThrow(
       /400 seed: job names unknown workflow/,
     );
-    await emulator.reset();
+    await emulator().reset();
   });
 
   test("settings refuse unknown keys and wrong types", async () => {
-    await expect(emulator.settings({ bogus: true } as never)).rejects.toThrow(/400 unknown setting bogus/);
-    await expect(emulator.settings({ loginTokenTtlSeconds: 0 })).rejects.toThrow(/400/);
-    expect(await emulator.settings({ epochClaimTime: true })).toMatchObject({ epochClaimTime: true });
-    await emulator.reset(); // reset restores start-up settings
-    expect(await emulator.control("GET", "/settings")).toMatchObject({ epochClaimTime: false });
+    await expect(emulator().settings({ bogus: true } as never)).rejects.toThrow(/400 unknown setting bogus/);
+    await expect(emulator().settings({ loginTokenTtlSeconds: 0 })).rejects.toThrow(/400/);
+    expect(await emulator().settings({ epochClaimTime: true })).toMatchObject({ epochClaimTime: true });
+    await emulator().reset(); // reset restores start-up settings
+    expect(await emulator().control("GET", "/settings")).toMatchObject({ epochClaimTime: false });
   });
 });
 
