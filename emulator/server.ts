@@ -7,6 +7,7 @@ import { EmulatorError } from "./errors";
 import { type Fault, FaultPlan } from "./faults";
 import type { UserRecord } from "./model";
 import { envelope, type Reply, type RequestContext, Router } from "./router";
+import { registerAccountRoutes } from "./routes/accounts";
 import { registerAuthRoutes } from "./routes/auth";
 import { type RequestLogEntry, registerControlRoutes } from "./routes/control";
 import { registerOperationsRoutes } from "./routes/operations-manager";
@@ -76,6 +77,7 @@ class EmulatorServer {
     this.auth = new Authenticator(this.state, () => this.currentSettings);
 
     registerAuthRoutes(this.iapRouter, this.state, this.auth);
+    registerAccountRoutes(this.iapRouter, this.state);
     registerOperationsRoutes(this.iapRouter, {
       state: this.state,
       settings: () => this.currentSettings,

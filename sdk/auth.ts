@@ -1,6 +1,7 @@
 // Authentication strategies. Token login and OAuth authenticate lazily on the first request, share
 // one login between concurrent requests, and renew once when IAP answers 401.
-import { ValidationError } from "./errors";
+import { untilAborted } from "./deadline";
+import { AbortedError, ValidationError } from "./errors";
 import { loginResponse, type Origin, oauthTokenResponse, parseWith } from "./schemas";
 
 export type AuthOptions =
@@ -24,13 +25,20 @@ export type SendUnauthenticated = (request: {
   path: string;
   body?: unknown;
   form?: URLSearchParams;
+  timeoutMs?: number;
 }) => Promise<{ json: unknown; origin: Origin }>;
+
+/** What the request that needs credentials allows: its signal, and its timeout for a login it starts. */
+export interface AuthCall {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+}
 
 export interface AuthStrategy {
   /** Adds credentials; returns what was used, so `renew` can tell if someone else renewed already. */
-  authorize(request: OutgoingCredentials): Promise<string>;
+  authorize(request: OutgoingCredentials, call?: AuthCall): Promise<string>;
   /** After a 401: true when fresh credentials exist and the request deserves one more try. */
-  renew(used: string): Promise<boolean>;
+  renew(used: string, call?: AuthCall): Promise<boolean>;
   /** Values that must never appear in logs or errors. */
   readonly secrets: readonly string[];
 }
@@ -90,26 +98,30 @@ abstract class CachedTokenAuth implements AuthStrategy {
   }
 
   /** Fetches a new token and its lifetime in seconds (undefined: until IAP refuses it). */
-  protected abstract fetchToken(): Promise<{ token: string; expiresInSeconds?: number }>;
+  protected abstract fetchToken(timeoutMs: number | undefined): Promise<{ token: string; expiresInSeconds?: number }>;
+  /** The path of the login request, for errors. */
+  protected abstract readonly loginPath: string;
   protected abstract apply(request: OutgoingCredentials, token: string): void;
 
-  async authorize(request: OutgoingCredentials): Promise<string> {
-    const token = this.#token && this.now() < this.#expiresAt ? this.#token : await this.refresh();
+  async authorize(request: OutgoingCredentials, call: AuthCall = {}): Promise<string> {
+    const token = this.#token && this.now() < this.#expiresAt ? this.#token : await this.refresh(call);
     this.apply(request, token);
     return token;
   }
 
-  async renew(used: string): Promise<boolean> {
+  async renew(used: string, call: AuthCall = {}): Promise<boolean> {
     if (this.#token !== undefined && this.#token !== used) return true; // renewed meanwhile
     this.#token = undefined;
-    await this.refresh();
+    await this.refresh(call);
     return true;
   }
 
-  private refresh(): Promise<string> {
+  private refresh(call: AuthCall): Promise<string> {
     // Concurrent requests wait for the one login in flight instead of each logging in. It runs
-    // without any one caller's AbortSignal, so one caller giving up does not fail the others.
-    this.#pending ??= this.fetchToken()
+    // without any one caller's AbortSignal (bounded by the timeout of the request that started it),
+    // and each caller waits for it only as long as its own signal allows: one caller giving up
+    // does not fail the others, and no caller waits past its own abort.
+    this.#pending ??= this.fetchToken(call.timeoutMs)
       .then(({ token, expiresInSeconds }) => {
         this.#token = token;
         // Renew a little early: a minute, or a tenth of a short lifetime.
@@ -122,7 +134,7 @@ abstract class CachedTokenAuth implements AuthStrategy {
       .finally(() => {
         this.#pending = undefined;
       });
-    return this.#pending;
+    return untilAborted(this.#pending, call.signal, () => new AbortedError("POST", this.loginPath));
   }
 }
 
@@ -134,10 +146,12 @@ class LoginAuth extends CachedTokenAuth {
     this.#username = username;
     this.#password = password;
   }
-  protected async fetchToken() {
+  protected readonly loginPath = "/login";
+  protected async fetchToken(timeoutMs: number | undefined) {
     const { json, origin } = await this.send({
-      path: "/login",
+      path: this.loginPath,
       body: { user: { username: this.#username, password: this.#password } },
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
     const parsed = parseWith(loginResponse, json, origin, "the login answer");
     return { token: typeof parsed === "string" ? parsed : parsed.token };
@@ -155,13 +169,18 @@ class OAuthClientCredentials extends CachedTokenAuth {
     this.#clientId = clientId;
     this.#clientSecret = clientSecret;
   }
-  protected async fetchToken() {
+  protected readonly loginPath = "/oauth/token";
+  protected async fetchToken(timeoutMs: number | undefined) {
     const form = new URLSearchParams({
       grant_type: "client_credentials",
       client_id: this.#clientId,
       client_secret: this.#clientSecret,
     });
-    const { json, origin } = await this.send({ path: "/oauth/token", form });
+    const { json, origin } = await this.send({
+      path: this.loginPath,
+      form,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    });
     const parsed = parseWith(oauthTokenResponse, json, origin, "the OAuth token answer");
     const expiresIn = parsed.expires_in === undefined ? undefined : Number(parsed.expires_in);
     return { token: parsed.access_token, ...(expiresIn !== undefined ? { expiresInSeconds: expiresIn } : {}) };

@@ -4,6 +4,7 @@ import type * as http from "node:http";
 import type * as https from "node:https";
 import type { AxiosProxyConfig } from "axios";
 import { type AuthOptions, type AuthStrategy, createAuth } from "./auth";
+import { untilAborted } from "./deadline";
 import {
   AbortedError,
   ApiError,
@@ -21,9 +22,12 @@ import {
 import { appendFields, checkFieldPath, encodeSearch, type SearchQuery } from "./filters";
 import { certainlyNotApplied, DEFAULT_RETRY, isTransient, type RetryOptions, retryDelay, sleep } from "./retry";
 import {
+  type Account,
   fail,
   type Job,
   type Page,
+  parseAccount,
+  parseAccountSearch,
   parseJob,
   parsePage,
   parseTask,
@@ -189,6 +193,35 @@ export class OperationsManagerClient {
   }
 
   /**
+   * The account with exactly this username (`GET /authorization/accounts?multiEquals[username]=…`),
+   * or undefined when there is none.
+   */
+  async findAccount(username: string, options: CallOptions = {}): Promise<Account | undefined> {
+    if (typeof username !== "string" || username === "")
+      throw new ValidationError("username must be a non-empty string");
+    const { json, origin } = await this.#transport.json({
+      method: "GET",
+      path: "/authorization/accounts",
+      query: new URLSearchParams({ "multiEquals[username]": username, limit: "25" }),
+      retry: "safe",
+      ...options,
+    });
+    // Matched again here: what IAP does with a filter it cannot read is to return everyone.
+    return parseAccountSearch(json, origin).items.find((account) => account.username === username);
+  }
+
+  /** One account by id (`GET /authorization/accounts/:id`). */
+  async getAccount(id: string, options: CallOptions = {}): Promise<Account> {
+    const { json, origin } = await this.#transport.json({
+      method: "GET",
+      path: `/authorization/accounts/${userId(id)}`,
+      retry: "safe",
+      ...options,
+    });
+    return parseAccount(json, origin);
+  }
+
+  /**
    * Starts a job from a workflow. Retried only when the request certainly did not reach IAP:
    * repeating it after an unknown outcome could start a second job.
    */
@@ -334,12 +367,17 @@ export class OperationsManagerClient {
     }
   }
 
+  /**
+   * Who this client acts as, asked once and shared. The shared request carries no caller's signal
+   * (one caller aborting must not fail another's claim); each caller waits only as long as its own
+   * signal allows.
+   */
   private me(options: CallOptions): Promise<WhoAmI> {
-    this.#me ??= this.whoami(pick(options)).catch((error) => {
+    this.#me ??= this.whoami(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}).catch((error) => {
       this.#me = undefined;
       throw error;
     });
-    return this.#me;
+    return untilAborted(this.#me, options.signal, () => new AbortedError("GET", "/whoami"));
   }
 
   private async *paginate<T>(
@@ -379,10 +417,12 @@ function needsStateCheck(error: unknown): boolean {
   );
 }
 
+/** The caller's limits, carried over to the reads a write makes to learn its outcome. */
 function pick(options: CallOptions): CallOptions {
   return {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export interface SearchQuery {
   /** Only these fields (and `_id`). */
   include?: readonly string[];
   exclude?: readonly string[];
+  /** Fields IAP should expand in every result, e.g. `["metrics.owner"]`. */
+  dereference?: readonly string[];
 }
 
 const OPERATORS: [keyof SearchFilters, string][] = [
@@ -107,6 +109,9 @@ export function encodeSearch(query: SearchQuery = {}): URLSearchParams {
   }
   appendFields(params, "include", query.include);
   appendFields(params, "exclude", query.exclude);
+  if (query.dereference !== undefined) {
+    params.set("dereference", query.dereference.map((field) => checkFieldPath(field, "dereference")).join(","));
+  }
   return params;
 }
 

@@ -58,6 +58,16 @@ export interface WhoAmI {
   raw: Record<string, unknown>;
 }
 
+/** A user account (`GET /authorization/accounts`). */
+export interface Account {
+  id: string;
+  username: string;
+  firstname?: string;
+  /** True for a deactivated account, which cannot hold tasks. */
+  inactive?: boolean;
+  raw: Record<string, unknown>;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -128,6 +138,20 @@ const whoamiDocument = z.looseObject({
     .array(z.looseObject({ id: z.string().optional(), _id: z.string().optional(), name: z.string().optional() }))
     .nullable()
     .optional(),
+});
+
+const accountDocument = z.looseObject({
+  _id: z.string().min(1).optional(),
+  id: z.string().min(1).optional(),
+  username: z.string().min(1),
+  firstname: z.string().nullable().optional(),
+  inactive: z.boolean().nullable().optional(),
+});
+
+/** The accounts search answers `{ results, total }`, not the Operations Manager envelope. */
+const accountSearch = z.looseObject({
+  results: z.array(z.unknown()),
+  total: z.number().int().nonnegative(),
 });
 
 export const envelope = z.looseObject({
@@ -268,5 +292,28 @@ export function parsePage<T>(
     total: meta.total,
     skip: meta.skip ?? 0,
     limit: meta.limit ?? data.length,
+  };
+}
+
+export function parseAccount(value: unknown, origin: Origin): Account {
+  const doc = parseWith(accountDocument, value, origin, "the account");
+  const id = doc._id ?? doc.id;
+  if (!id) return fail(origin, "the account has no _id");
+  return {
+    id,
+    username: doc.username,
+    ...(doc.firstname ? { firstname: doc.firstname } : {}),
+    ...(typeof doc.inactive === "boolean" ? { inactive: doc.inactive } : {}),
+    raw: value as Record<string, unknown>,
+  };
+}
+
+export function parseAccountSearch(value: unknown, origin: Origin): Page<Account> {
+  const doc = parseWith(accountSearch, value, origin, "the accounts search answer");
+  return {
+    items: doc.results.map((item) => parseAccount(item, origin)),
+    total: doc.total,
+    skip: 0,
+    limit: doc.results.length,
   };
 }

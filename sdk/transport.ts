@@ -5,6 +5,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import axios, { type AxiosInstance, type AxiosProxyConfig, type AxiosResponse } from "axios";
 import type { AuthStrategy, OutgoingCredentials } from "./auth";
+import { type StopReason, startDeadline } from "./deadline";
 import {
   AbortedError,
   type ApiError,
@@ -174,9 +175,15 @@ export class Transport {
     let used: string | undefined;
     for (let renewed = false; ; renewed = true) {
       const credentials: OutgoingCredentials = { headers: {}, query: new URLSearchParams(spec.query) };
-      used = auth ? await auth.authorize(credentials) : undefined;
+      used = auth ? await auth.authorize(credentials, { signal: spec.signal, timeoutMs: spec.timeoutMs }) : undefined;
       response = await this.send(spec, credentials, attempt);
-      if (response.status !== 401 || !auth || renewed || !(await auth.renew(used as string))) break;
+      if (
+        response.status !== 401 ||
+        !auth ||
+        renewed ||
+        !(await auth.renew(used as string, { signal: spec.signal, timeoutMs: spec.timeoutMs }))
+      )
+        break;
     }
     const origin: Origin = { method: spec.method, path: spec.path, status: response.status };
     if (response.status >= 200 && response.status < 300) return { json: this.parseBody(response, origin), origin };
@@ -204,6 +211,9 @@ export class Transport {
       data = JSON.stringify(spec.body);
     }
     const timeout = spec.timeoutMs ?? this.#options.timeoutMs;
+    // One timer for the whole exchange: axios's own timeout restarts with every byte, so a server
+    // trickling its body could hold a request (and a pipeline) forever.
+    const deadline = startDeadline(timeout, spec.signal);
     const started = performance.now();
     this.log(() => ({
       event: "request",
@@ -218,8 +228,7 @@ export class Transport {
         url,
         headers,
         data,
-        timeout,
-        ...(spec.signal ? { signal: spec.signal } : {}),
+        signal: deadline.signal,
       });
       this.log(() => ({
         event: "response",
@@ -231,7 +240,7 @@ export class Transport {
       }));
       return response;
     } catch (error) {
-      const mapped = this.transportError(error, spec, timeout);
+      const mapped = this.transportError(error, spec, timeout, deadline.reason());
       this.log(() => ({
         event: "error",
         method: spec.method,
@@ -241,12 +250,22 @@ export class Transport {
         error: mapped.message,
       }));
       throw mapped;
+    } finally {
+      deadline.dispose();
     }
   }
 
-  private transportError(error: unknown, spec: RequestSpec, timeout: number): ItentialError {
+  private transportError(
+    error: unknown,
+    spec: RequestSpec,
+    timeout: number,
+    stopped: StopReason | undefined,
+  ): ItentialError {
     const e = error as { code?: string; message?: string; cause?: { code?: string } };
-    if (axios.isCancel(error) || e.code === "ERR_CANCELED") return new AbortedError(spec.method, spec.path);
+    if (stopped === "timeout") return new TimeoutError(spec.method, spec.path, timeout);
+    if (stopped === "aborted" || axios.isCancel(error) || e.code === "ERR_CANCELED") {
+      return new AbortedError(spec.method, spec.path);
+    }
     if (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED") return new TimeoutError(spec.method, spec.path, timeout);
     const code = e.code ?? e.cause?.code;
     // The axios error is not kept as `cause`: it holds the request's headers and URL.

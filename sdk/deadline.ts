@@ -1,0 +1,64 @@
+// Deadlines and cancellation. A request is bounded by one timer covering the whole exchange
+// (connect, headers and every byte of the body), and by the caller's AbortSignal. Work shared by
+// several callers (one login, one whoami) runs on its own deadline; each caller waits for it only
+// as long as its own signal allows, so one caller giving up never fails another.
+
+/** Why a deadline-bound operation stopped early. */
+export type StopReason = "timeout" | "aborted";
+
+export interface Deadline {
+  /** Fires when the time is up or the caller aborted, whichever comes first. */
+  readonly signal: AbortSignal;
+  /** What fired, once `signal` has. */
+  reason(): StopReason | undefined;
+  /** Stops the timer and forgets the caller's signal; call when the work is done. */
+  dispose(): void;
+}
+
+/** A deadline of `ms` milliseconds, also ended by `caller` aborting. */
+export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
+  const controller = new AbortController();
+  let stopped: StopReason | undefined;
+  const stop = (why: StopReason) => {
+    if (stopped) return;
+    stopped = why;
+    controller.abort(new Error(why === "timeout" ? `timed out after ${ms} ms` : "aborted"));
+  };
+  const timer = setTimeout(() => stop("timeout"), ms);
+  // A pending timer must not keep a process alive that has nothing else to do.
+  timer.unref?.();
+  const onAbort = () => stop("aborted");
+  if (caller?.aborted) stop("aborted");
+  else caller?.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    reason: () => stopped,
+    dispose: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/**
+ * Waits for `work` (which may be shared with other callers) unless `signal` aborts first; then
+ * rejects with `onAbort()` and leaves `work` running for whoever else waits on it.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(onAbort());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    signal.addEventListener("abort", abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", abort);
+        reject(error);
+      },
+    );
+  });
+}
