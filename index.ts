@@ -1,3 +1,3 @@
 // The package root: Pulumi resources and lookups (`pulumi-itential`). The API client is
 // `pulumi-itential/sdk` and the emulator `pulumi-itential/emulator`.
-export {};
+export * from "./provider";

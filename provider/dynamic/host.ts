@@ -1,0 +1,169 @@
+// The provider side of the dynamic resources: what the serialized stubs (providers.ts) `require` by
+// package name in the dynamic-provider process. It holds that process's settings and clients (one
+// per platform URL, built once, not per call), bounds every operation by a deadline, and adapts the
+// lifecycle functions to the dynamic-provider contract. Nothing here is serialized into state.
+import { AbortedError, OperationsManagerClient as Client, type OperationsManagerClient, type WhoAmI } from "../../sdk";
+import {
+  type ConfigSource,
+  ConfigurationError,
+  MISSING_BASE_URL,
+  type ProviderSettings,
+  resolveSettings,
+} from "../config";
+import type { CheckFailure } from "../lifecycle/inputs";
+import {
+  checkTaskAssignment,
+  createTaskAssignment,
+  deleteTaskAssignment,
+  diffTaskAssignment,
+  readTaskAssignment,
+  type TaskAssignmentInputs,
+  type TaskAssignmentState,
+  updateTaskAssignment,
+} from "../lifecycle/task-assignment";
+import {
+  checkTaskClaim,
+  createTaskClaim,
+  type Diff,
+  deleteTaskClaim,
+  diffTaskClaim,
+  readTaskClaim,
+  type TaskClaimInputs,
+  type TaskClaimState,
+  updateTaskClaim,
+} from "../lifecycle/task-claim";
+import { contextFor, type LifecycleContext, rememberWhoAmI } from "../lifecycle/task-facts";
+
+interface Session {
+  client: OperationsManagerClient;
+  whoami: (call?: { timeoutMs?: number }) => Promise<WhoAmI>;
+}
+
+let settings: ProviderSettings | ConfigurationError | undefined;
+const sessions = new Map<string, Session>();
+
+/** Called by the engine (through the stubs) with the stack's configuration, once per provider process. */
+export function configure(config: { get(key: string): string | undefined }): void {
+  settings = settle((key) => config.get(key));
+}
+
+function settle(source: ConfigSource): ProviderSettings | ConfigurationError {
+  sessions.clear();
+  try {
+    const resolved = resolveSettings(source);
+    for (const warning of resolved.warnings) process.stderr.write(`warning: ${warning}\n`);
+    return resolved;
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+}
+
+function currentSettings(): ProviderSettings {
+  // An engine older than dynamic-provider `configure` never calls it: the environment alone then.
+  settings ??= settle(() => undefined);
+  if (settings instanceof ConfigurationError) throw settings;
+  return settings;
+}
+
+/** Runs one operation with its own deadline, on the session (client) of the resource's platform. */
+async function withContext<T>(what: string, baseUrl: string | undefined, work: (ctx: LifecycleContext) => Promise<T>) {
+  const current = currentSettings();
+  const url = baseUrl ?? current.baseUrl;
+  if (!url) throw new ConfigurationError(MISSING_BASE_URL);
+  let session = sessions.get(url);
+  if (!session) {
+    const client = new Client({ ...current.client, baseUrl: url });
+    session = { client, whoami: rememberWhoAmI(client) };
+    sessions.set(url, session);
+  }
+  const signal = AbortSignal.timeout(current.operationTimeoutMs);
+  try {
+    return await work(contextFor(session.client, { signal }, session.whoami));
+  } catch (error) {
+    if (signal.aborted && error instanceof AbortedError) {
+      throw new Error(
+        `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`,
+      );
+    }
+    throw error instanceof Error ? new Error(error.message) : error;
+  }
+}
+
+/** Drops unset values: state holds only what is known. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+interface CheckAnswer<T> {
+  inputs: T;
+  failures: CheckFailure[];
+}
+
+/** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
+interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs> {
+  check(olds: unknown, news: Record<string, unknown>): Promise<CheckAnswer<Inputs>>;
+  diff(id: string, olds: State, news: Inputs): Promise<Diff>;
+  create(inputs: Inputs): Promise<{ id: string; outs: State }>;
+  read(id: string, props: State): Promise<{ id: string; props: State | Record<string, never> }>;
+  update(id: string, olds: State, news: Inputs): Promise<{ outs: State }>;
+  delete(id: string, props: State): Promise<void>;
+}
+
+function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs>(
+  name: string,
+  rules: {
+    check(news: Record<string, unknown>): { inputs: Inputs; failures: CheckFailure[] };
+    diff(olds: State, news: Inputs): Diff;
+    create(ctx: LifecycleContext, inputs: Inputs): Promise<State>;
+    read(ctx: LifecycleContext, state: State): Promise<State | undefined>;
+    update(ctx: LifecycleContext, olds: State, news: Inputs): Promise<State>;
+    delete(ctx: LifecycleContext, state: State): Promise<void>;
+  },
+): Kind<Inputs, State> {
+  return {
+    async check(_olds, news) {
+      // Preview fails here, before anything runs, when the provider cannot be configured.
+      currentSettings();
+      return rules.check(news);
+    },
+    async diff(_id, olds, news) {
+      return rules.diff(olds, news);
+    },
+    async create(inputs) {
+      const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
+      return { id: state.taskId, outs: defined(state) };
+    },
+    async read(id, props) {
+      const state = { ...props, taskId: props?.taskId ?? id };
+      const found = await withContext(`${name} read`, state.baseUrl, (ctx) => rules.read(ctx, state));
+      // An empty id tells the engine the resource is gone.
+      return found ? { id, props: defined(found) } : { id: "", props: {} };
+    },
+    async update(_id, olds, news) {
+      const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
+      return { outs: defined(state) };
+    },
+    async delete(_id, props) {
+      await withContext(`${name} delete`, props.baseUrl, (ctx) => rules.delete(ctx, props));
+    },
+  };
+}
+
+export const taskClaim = kind<TaskClaimInputs, TaskClaimState>("TaskClaim", {
+  check: checkTaskClaim,
+  diff: diffTaskClaim,
+  create: createTaskClaim,
+  read: readTaskClaim,
+  update: updateTaskClaim,
+  delete: deleteTaskClaim,
+});
+
+export const taskAssignment = kind<TaskAssignmentInputs, TaskAssignmentState>("TaskAssignment", {
+  check: checkTaskAssignment,
+  diff: diffTaskAssignment,
+  create: createTaskAssignment,
+  read: readTaskAssignment,
+  update: updateTaskAssignment,
+  delete: deleteTaskAssignment,
+});

@@ -1,0 +1,212 @@
+// Input validation for `check`: zod schemas whose failures name the property and say what it must
+// be. Values the engine does not know yet (preview of inputs computed by other resources) pass as
+// they are; they are checked again once known, before anything is sent.
+import { z } from "zod";
+import { checkBaseUrl, normaliseBaseUrl } from "../base-url";
+
+/** The placeholder the engine sends for a value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface CheckOutcome<T> {
+  inputs: T;
+  failures: CheckFailure[];
+}
+
+const TASK_ID = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
+const USER_ID = /^[0-9a-fA-F]{24}$/;
+
+/** A short, printable rendering of a rejected value (inputs can be huge or hold control characters). */
+function shown(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") {
+    const text = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    return `the string ${text}`;
+  }
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+// Every field is `.optional()` to zod; the one required field, taskId, is checked in `validate`.
+const text = (what: string, pattern?: RegExp) =>
+  z
+    .unknown()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value !== undefined && (typeof value !== "string" || value === "" || (pattern && !pattern.test(value)))) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be ${what}, got ${value === "" ? "an empty string" : shown(value)}`,
+        });
+      }
+    });
+
+const flag = z
+  .unknown()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value !== undefined && typeof value !== "boolean") {
+      ctx.addIssue({ code: "custom", message: `must be true or false, got ${shown(value)}` });
+    }
+  });
+
+const baseUrl = z
+  .unknown()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const reason = typeof value === "string" ? checkBaseUrl(value) : "must be an http:// or https:// URL";
+    if (reason) ctx.addIssue({ code: "custom", message: reason });
+  });
+
+const taskId = text("a task id: a UUID such as 0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30", TASK_ID);
+
+const taskClaimSchema = z.object({
+  taskId,
+  takeOver: flag,
+  releaseOnDestroy: flag,
+  baseUrl,
+});
+
+/** `unknown`: keys whose values the engine does not know yet (they may still turn out to be unset). */
+const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
+  z
+    .object({
+      taskId,
+      user: z
+        .unknown()
+        .optional()
+        .superRefine((value, ctx) => {
+          if (value !== undefined && (typeof value !== "string" || value.trim() === "" || value.length > 256)) {
+            ctx.addIssue({ code: "custom", message: `must be a username, got ${shown(value)}` });
+          }
+        }),
+      userId: z
+        .unknown()
+        .optional()
+        .superRefine((value, ctx) => {
+          if (value !== undefined && (typeof value !== "string" || !USER_ID.test(value))) {
+            ctx.addIssue({
+              code: "custom",
+              message: `must be a user id (24 hexadecimal characters), got ${shown(value)}`,
+            });
+          }
+        }),
+      releaseOnDestroy: flag,
+      baseUrl,
+    })
+    .superRefine((value, ctx) => {
+      const given = ["user", "userId"].filter(
+        (k) => (value as Record<string, unknown>)[k] !== undefined && !unknown.has(k),
+      );
+      const maybe = ["user", "userId"].filter((k) => unknown.has(k));
+      if (given.length > 1 || (given.length === 0 && maybe.length === 0)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["user"],
+          message:
+            given.length === 0
+              ? 'set "user" (a username) or "userId" (an account id): the person the task is assigned to'
+              : 'set either "user" or "userId", not both',
+        });
+      }
+    });
+
+/**
+ * Validates `news` against `schema`, letting unknown values through. Returns failures and the inputs
+ * with defaults applied (keys the resource does not know are dropped).
+ */
+function validate<T>(
+  schemaFor: (unknown: ReadonlySet<string>) => z.ZodType,
+  news: Record<string, unknown>,
+  keys: readonly string[],
+): CheckOutcome<T> {
+  const candidate: Record<string, unknown> = {};
+  const unknown = new Set<string>();
+  for (const key of keys) {
+    if (news?.[key] === UNKNOWN) unknown.add(key);
+    // A value not known yet is checked later; a stand-in that passes keeps the other checks honest.
+    else if (news?.[key] !== undefined) candidate[key] = news[key];
+  }
+  const result = schemaFor(unknown).safeParse(
+    Object.fromEntries(Object.entries(candidate).concat([...unknown].map((k) => [k, placeholder(k)]))),
+  );
+  const failures: CheckFailure[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        property: String(issue.path[0] ?? keys[0]),
+        reason: issue.message,
+      }));
+  if (news?.taskId === undefined) {
+    failures.unshift({ property: "taskId", reason: "is required: the task's id (a UUID), e.g. from findTask" });
+  }
+  const inputs: Record<string, unknown> = { ...candidate };
+  for (const key of unknown) inputs[key] = UNKNOWN;
+  return { inputs: inputs as T, failures };
+}
+
+function placeholder(key: string): unknown {
+  switch (key) {
+    case "taskId":
+      return UNKNOWN; // a UUID itself
+    case "userId":
+      return "000000000000000000000000";
+    case "baseUrl":
+      return "https://unknown.invalid";
+    case "user":
+      return "unknown";
+    default:
+      return false;
+  }
+}
+
+export interface TaskClaimInputs {
+  taskId: string;
+  takeOver: boolean;
+  releaseOnDestroy: boolean;
+  baseUrl?: string;
+}
+
+export interface TaskAssignmentInputs {
+  taskId: string;
+  user?: string;
+  userId?: string;
+  releaseOnDestroy: boolean;
+  baseUrl?: string;
+}
+
+function withBaseUrl<T extends { baseUrl?: string }>(inputs: T): T {
+  if (typeof inputs.baseUrl === "string" && inputs.baseUrl !== UNKNOWN)
+    inputs.baseUrl = normaliseBaseUrl(inputs.baseUrl);
+  return inputs;
+}
+
+export function checkTaskClaimInputs(news: Record<string, unknown>): CheckOutcome<TaskClaimInputs> {
+  const outcome = validate<TaskClaimInputs>(() => taskClaimSchema, news, [
+    "taskId",
+    "takeOver",
+    "releaseOnDestroy",
+    "baseUrl",
+  ]);
+  outcome.inputs.takeOver ??= false;
+  outcome.inputs.releaseOnDestroy ??= true;
+  withBaseUrl(outcome.inputs);
+  return outcome;
+}
+
+export function checkTaskAssignmentInputs(news: Record<string, unknown>): CheckOutcome<TaskAssignmentInputs> {
+  const outcome = validate<TaskAssignmentInputs>(taskAssignmentSchema, news, [
+    "taskId",
+    "user",
+    "userId",
+    "releaseOnDestroy",
+    "baseUrl",
+  ]);
+  outcome.inputs.releaseOnDestroy ??= true;
+  withBaseUrl(outcome.inputs);
+  return outcome;
+}

@@ -1,0 +1,117 @@
+// Lookups: read-only, safe in preview, run in the program process. A job's task is found through
+// the task search (`equals[job._id]`, `equals[name]`), not the job document's `tasks` map, whose
+// shape differs between IAP versions.
+import { type SearchFilters, type Task, ValidationError } from "../../sdk";
+import { factsOf, type LifecycleContext, readTask } from "./task-facts";
+
+/** A task as lookups return it: plain values, nothing from the task's variables. */
+export interface TaskInfo {
+  /** The task document's id (a UUID): what TaskClaim and TaskAssignment take as `taskId`. */
+  id: string;
+  name?: string;
+  type?: string;
+  status?: string;
+  jobId?: string;
+  /** The task's key inside its job (1-4 hex digits), as manual-controller and finish take it. */
+  taskKey?: string;
+  owner?: string;
+  ownerId?: string;
+  claimTime?: string;
+}
+
+export interface FindTaskArgs {
+  /** The job's id (24 hexadecimal characters). */
+  jobId: string;
+  /** The task's name, exactly, e.g. "Approve change". */
+  name: string;
+  type?: string;
+  status?: string;
+  /**
+   * Keep looking until the task appears, for pipelines that start a job just before claiming:
+   * a duration such as "30s", "5m", "1h" or a number of milliseconds. Default: look once.
+   */
+  waitFor?: string | number;
+}
+
+export function infoOf(task: Task): TaskInfo {
+  const facts = factsOf(task);
+  const info: TaskInfo = { id: task.id };
+  if (task.name !== undefined) info.name = task.name;
+  if (task.type !== undefined) info.type = task.type;
+  if (facts.status !== undefined) info.status = facts.status;
+  if (facts.jobId !== undefined) info.jobId = facts.jobId;
+  if (task.job?.taskKey !== undefined) info.taskKey = task.job.taskKey;
+  if (facts.owner !== undefined) info.owner = facts.owner;
+  if (facts.ownerId !== undefined) info.ownerId = facts.ownerId;
+  if (facts.claimTime !== undefined) info.claimTime = facts.claimTime;
+  return info;
+}
+
+/** One task by id; a task that does not exist is an error naming the id. */
+export async function lookupTask(ctx: LifecycleContext, taskId: string): Promise<TaskInfo> {
+  const task = await readTask(ctx, taskId);
+  if (!task) throw new Error(`getTask: task ${taskId} does not exist`);
+  return infoOf(task);
+}
+
+/** Milliseconds in a duration ("90s", "5m", "1h", "250ms", or a number of milliseconds). */
+export function parseDuration(value: string | number, what = "waitFor"): number {
+  if (typeof value === "number") {
+    if (Number.isFinite(value) && value >= 0) return value;
+  } else {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+    if (match) {
+      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? "ms") as "ms" | "s" | "m" | "h"];
+      return Math.round(Number(match[1]) * unit);
+    }
+  }
+  throw new ValidationError(`${what} must be a duration such as "30s", "5m" or "1h", got ${JSON.stringify(value)}`);
+}
+
+/** How long to wait between searches while waiting for a task to appear. */
+const POLL_MS = 2000;
+
+/**
+ * Exactly one task of the job with this name (and type/status, when given). None: with `waitFor`,
+ * searches again until it appears or the time is up. More than one: an error naming the candidates.
+ */
+export async function findTask(
+  ctx: LifecycleContext,
+  args: FindTaskArgs,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<TaskInfo> {
+  if (typeof args?.name !== "string" || args.name === "") throw new ValidationError("findTask: name is required");
+  const equals: NonNullable<SearchFilters["equals"]> = { "job._id": args.jobId, name: args.name };
+  if (args.type !== undefined) equals.type = args.type;
+  if (args.status !== undefined) equals.status = args.status;
+  if (typeof args.jobId !== "string" || !/^[0-9a-fA-F]{24}$/.test(args.jobId)) {
+    throw new ValidationError(
+      `findTask: jobId must be a job id (24 hexadecimal characters), got ${JSON.stringify(args.jobId)}`,
+    );
+  }
+  const waitMs = args.waitFor === undefined ? 0 : parseDuration(args.waitFor);
+  const until = Date.now() + waitMs;
+  const wanted = `a task named "${args.name}"${args.type ? ` of type ${args.type}` : ""}${args.status ? ` with status ${args.status}` : ""} in job ${args.jobId}`;
+  for (;;) {
+    const page = await ctx.client.listTasks(
+      { filters: { equals }, limit: 10, dereference: ["metrics.owner"] },
+      ctx.call,
+    );
+    if (page.total === 1 && page.items[0]) return infoOf(page.items[0]);
+    if (page.total > 1) {
+      const candidates = page.items.map((t) => `${t.id} (${t.status ?? "unknown status"})`).join(", ");
+      throw new Error(
+        `findTask: ${page.total} tasks match ${wanted}: ${candidates}${page.total > page.items.length ? ", …" : ""}. ` +
+          "Narrow it with type or status, or pass the task id to getTask.",
+      );
+    }
+    const left = until - Date.now();
+    if (left <= 0) {
+      throw new Error(
+        `findTask: no ${wanted.slice(2)}${waitMs > 0 ? ` appeared within ${args.waitFor}` : ""}` +
+          (waitMs > 0 ? "" : '; pass waitFor (e.g. "2m") if the job is still starting'),
+      );
+    }
+    await sleep(Math.min(POLL_MS, left));
+  }
+}

@@ -1,0 +1,132 @@
+// TaskAssignment: "task X belongs to user Y" (a named approver), through IAP's assign. Plain
+// functions over the SDK client, like TaskClaim's.
+import type { Task } from "../../sdk";
+import { type CheckOutcome, checkTaskAssignmentInputs, type TaskAssignmentInputs } from "./inputs";
+import { type Diff, replacements } from "./task-claim";
+import {
+  factsOf,
+  type Holder,
+  isFinished,
+  type LifecycleContext,
+  ownerOf,
+  readTask,
+  releaseIfHeld,
+  sameUser,
+  type TaskFacts,
+} from "./task-facts";
+
+export type { TaskAssignmentInputs } from "./inputs";
+
+export interface TaskAssignmentState extends TaskAssignmentInputs, TaskFacts {
+  /** Username of the person the task is assigned to. */
+  assignee: string;
+  assigneeId: string;
+}
+
+export function checkTaskAssignment(news: Record<string, unknown>): CheckOutcome<TaskAssignmentInputs> {
+  return checkTaskAssignmentInputs(news);
+}
+
+function assigneeOf(state: TaskAssignmentState): Holder {
+  return { id: state.assigneeId, username: state.assignee };
+}
+
+/** The assignee named by the inputs differs from the one state records. */
+function assigneeChanged(olds: TaskAssignmentState, news: TaskAssignmentInputs): boolean {
+  if (news.userId !== undefined) return news.userId !== olds.assigneeId || olds.user !== undefined;
+  return news.user !== olds.user || olds.userId !== undefined;
+}
+
+/** State says the task is open and held by someone other than the assignee (or by nobody). */
+export function needsAssignment(state: TaskAssignmentState): boolean {
+  return !isFinished(state.status) && !sameUser(ownerOf(state), assigneeOf(state));
+}
+
+export function diffTaskAssignment(olds: TaskAssignmentState, news: TaskAssignmentInputs): Diff {
+  const replaces = replacements(olds, news);
+  const changes =
+    replaces.length > 0 ||
+    assigneeChanged(olds, news) ||
+    news.releaseOnDestroy !== olds.releaseOnDestroy ||
+    needsAssignment(olds);
+  return { changes, replaces, deleteBeforeReplace: true };
+}
+
+/** The account the inputs name: looked up by username, or taken as given by id. */
+async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Promise<Holder> {
+  if (inputs.userId !== undefined) return { id: inputs.userId };
+  const username = inputs.user as string;
+  const account = await ctx.client.findAccount(username, ctx.call);
+  if (!account) throw new Error(`TaskAssignment: IAP has no account with the username "${username}"`);
+  if (account.inactive) throw new Error(`TaskAssignment: the IAP account "${username}" is inactive`);
+  return { id: account.id, username: account.username };
+}
+
+async function assign(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Promise<TaskAssignmentState> {
+  const assignee = await resolveAssignee(ctx, inputs);
+  const task: Task = await ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call);
+  const username = assignee.username ?? (sameUser(task.owner, assignee) ? task.owner?.username : undefined);
+  return stateOf(inputs, task, { id: assignee.id, username });
+}
+
+function pickInputs(inputs: TaskAssignmentInputs): TaskAssignmentInputs {
+  return {
+    taskId: inputs.taskId,
+    ...(inputs.user !== undefined ? { user: inputs.user } : {}),
+    ...(inputs.userId !== undefined ? { userId: inputs.userId } : {}),
+    releaseOnDestroy: inputs.releaseOnDestroy,
+    ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
+  };
+}
+
+function stateOf(inputs: TaskAssignmentInputs, task: Task, assignee: Holder): TaskAssignmentState {
+  return {
+    ...pickInputs(inputs),
+    ...factsOf(task, [assignee]),
+    assignee: assignee.username ?? assignee.id,
+    assigneeId: assignee.id,
+  };
+}
+
+/** Assigns the task; an unknown username fails naming it, and a failure leaves nothing in state. */
+export async function createTaskAssignment(
+  ctx: LifecycleContext,
+  inputs: TaskAssignmentInputs,
+): Promise<TaskAssignmentState> {
+  return assign(ctx, inputs);
+}
+
+export async function readTaskAssignment(
+  ctx: LifecycleContext,
+  state: TaskAssignmentState,
+): Promise<TaskAssignmentState | undefined> {
+  const task = await readTask(ctx, state.taskId);
+  if (!task) return undefined;
+  return {
+    ...pickInputs(state),
+    ...factsOf(task, [assigneeOf(state)]),
+    assignee: state.assignee,
+    assigneeId: state.assigneeId,
+  };
+}
+
+/** Re-assigns when the assignee changed or state shows the task taken from them; else IAP is not called. */
+export async function updateTaskAssignment(
+  ctx: LifecycleContext,
+  olds: TaskAssignmentState,
+  news: TaskAssignmentInputs,
+): Promise<TaskAssignmentState> {
+  if (!assigneeChanged(olds, news) && !needsAssignment(olds)) {
+    return { ...olds, ...pickInputs(news) };
+  }
+  if (isFinished(olds.status)) {
+    throw new Error(`TaskAssignment: task ${olds.taskId} is ${olds.status} and can no longer be assigned`);
+  }
+  return assign(ctx, news);
+}
+
+/** Releases the task if the assignee still holds it and it is open. */
+export async function deleteTaskAssignment(ctx: LifecycleContext, state: TaskAssignmentState): Promise<void> {
+  if (state.releaseOnDestroy === false) return;
+  await releaseIfHeld(ctx, state.taskId, assigneeOf(state), "TaskAssignment");
+}

@@ -1,0 +1,147 @@
+// TaskClaim: "the account this stack runs as holds task X". The rules, as plain functions over the
+// SDK client, with no Pulumi import: the dynamic provider (dynamic/host.ts) adapts them, and a
+// native provider could serve the same functions later.
+import { type Task, TaskStateError } from "../../sdk";
+import { normaliseBaseUrl } from "../base-url";
+import { type CheckOutcome, checkTaskClaimInputs, type TaskClaimInputs, UNKNOWN } from "./inputs";
+import {
+  factsOf,
+  type Holder,
+  isFinished,
+  type LifecycleContext,
+  ownerOf,
+  readTask,
+  releaseIfHeld,
+  sameUser,
+  type TaskFacts,
+} from "./task-facts";
+
+export type { TaskClaimInputs } from "./inputs";
+
+/** What state records: the inputs, the task's facts, and the account the claim is made for. */
+export interface TaskClaimState extends TaskClaimInputs, TaskFacts {
+  /** Username of the account this resource claims the task for (the provider's credentials). */
+  claimant: string;
+  claimantId: string;
+}
+
+/** The change a diff reports, in the shape the engine takes. */
+export interface Diff {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+export function checkTaskClaim(news: Record<string, unknown>): CheckOutcome<TaskClaimInputs> {
+  return checkTaskClaimInputs(news);
+}
+
+function claimantOf(state: TaskClaimState): Holder {
+  return { id: state.claimantId, username: state.claimant };
+}
+
+/** State says the task is open and not ours (a person released or re-took it): the next up claims it. */
+export function needsClaim(state: TaskClaimState): boolean {
+  return !isFinished(state.status) && !sameUser(ownerOf(state), claimantOf(state));
+}
+
+/** Properties whose change means another claim (on another task or platform), compared as stored. */
+export function replacements(olds: { taskId: string; baseUrl?: string }, news: { taskId: string; baseUrl?: string }) {
+  const replaces: string[] = [];
+  if (news.taskId === UNKNOWN || news.taskId !== olds.taskId) replaces.push("taskId");
+  const oldUrl = olds.baseUrl === undefined ? undefined : normaliseBaseUrl(olds.baseUrl);
+  const newUrl = news.baseUrl === undefined || news.baseUrl === UNKNOWN ? news.baseUrl : normaliseBaseUrl(news.baseUrl);
+  if (newUrl !== oldUrl) replaces.push("baseUrl");
+  return replaces;
+}
+
+/**
+ * Always an explicit answer (never "let the engine compare", which would compare `__provider` and
+ * show every library upgrade as an update). Release before re-claiming on replacement: claiming the
+ * same task first and then releasing the old resource would leave it unclaimed.
+ */
+export function diffTaskClaim(olds: TaskClaimState, news: TaskClaimInputs): Diff {
+  const replaces = replacements(olds, news);
+  const flags = news.takeOver !== olds.takeOver || news.releaseOnDestroy !== olds.releaseOnDestroy;
+  return { changes: replaces.length > 0 || flags || needsClaim(olds), replaces, deleteBeforeReplace: true };
+}
+
+/** Claims the task (or, with takeOver, assigns it to ourselves when another holds it). */
+async function claim(ctx: LifecycleContext, inputs: TaskClaimInputs): Promise<{ task: Task; claimant: Holder }> {
+  let task: Task;
+  try {
+    task = await ctx.client.claimTask(inputs.taskId, ctx.call);
+  } catch (error) {
+    if (!(error instanceof TaskStateError && error.reason === "claimed-by-another")) throw error;
+    if (!inputs.takeOver) {
+      throw new Error(`${error.message}. Set takeOver: true to take it over, or ask them to release it.`);
+    }
+    const me = await ctx.me();
+    task = await ctx.client.assignTask(inputs.taskId, me.id, ctx.call);
+  }
+  // The claim succeeded, so its owner is us; IAP may name it by id alone.
+  const claimant = task.owner?.username && task.owner.id ? task.owner : await ctx.me();
+  return { task, claimant: { id: claimant.id, username: claimant.username } };
+}
+
+function stateOf(inputs: TaskClaimInputs, task: Task, claimant: Holder): TaskClaimState {
+  return {
+    ...pickInputs(inputs),
+    ...factsOf(task, [claimant]),
+    claimant: claimant.username ?? claimant.id,
+    claimantId: claimant.id,
+  };
+}
+
+function pickInputs(inputs: TaskClaimInputs): TaskClaimInputs {
+  return {
+    taskId: inputs.taskId,
+    takeOver: inputs.takeOver,
+    releaseOnDestroy: inputs.releaseOnDestroy,
+    ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
+  };
+}
+
+/**
+ * Claims the task. A task this account already holds is adopted without error: our answer to
+ * `pulumi import`, which dynamic resources cannot use. A failure leaves nothing in state.
+ */
+export async function createTaskClaim(ctx: LifecycleContext, inputs: TaskClaimInputs): Promise<TaskClaimState> {
+  const { task, claimant } = await claim(ctx, inputs);
+  return stateOf(inputs, task, claimant);
+}
+
+/** Refresh: the task's owner, claim time and status as IAP has them now; undefined when it is gone. */
+export async function readTaskClaim(ctx: LifecycleContext, state: TaskClaimState): Promise<TaskClaimState | undefined> {
+  const task = await readTask(ctx, state.taskId);
+  if (!task) return undefined;
+  return {
+    ...pickInputs(state),
+    ...factsOf(task, [claimantOf(state)]),
+    claimant: state.claimant,
+    claimantId: state.claimantId,
+  };
+}
+
+/**
+ * Re-claims when state shows the task open and not ours; otherwise only the flags change and IAP is
+ * not called. Always returns the full state (an update without outputs would wipe them).
+ */
+export async function updateTaskClaim(
+  ctx: LifecycleContext,
+  olds: TaskClaimState,
+  news: TaskClaimInputs,
+): Promise<TaskClaimState> {
+  if (!needsClaim(olds)) {
+    const { taskId: _t, takeOver: _o, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
+    return { ...pickInputs(news), ...kept };
+  }
+  const { task, claimant } = await claim(ctx, news);
+  return stateOf(news, task, claimant);
+}
+
+/** Releases the task if we still hold it and it is open; `releaseOnDestroy: false` leaves it held. */
+export async function deleteTaskClaim(ctx: LifecycleContext, state: TaskClaimState): Promise<void> {
+  if (state.releaseOnDestroy === false) return;
+  await releaseIfHeld(ctx, state.taskId, claimantOf(state), "TaskClaim");
+}

@@ -1,0 +1,159 @@
+// What both resources know about a task, and the reads and releases they share. Everything that
+// reaches state goes through `factsOf`, an explicit allowlist: a task's `raw` document holds job
+// variables (often device credentials) and never leaves this module.
+import {
+  type CallOptions,
+  NotFoundError,
+  type OperationsManagerClient,
+  ServerError,
+  type Task,
+  TaskStateError,
+  type WhoAmI,
+} from "../../sdk";
+
+/** What a lifecycle function works with: one client, the operation's deadline, and who we are. */
+export interface LifecycleContext {
+  readonly client: OperationsManagerClient;
+  /** Carries the operation's deadline (an AbortSignal) to every request. */
+  readonly call: CallOptions;
+  /** The account the client acts as, asked once per client. */
+  me(): Promise<WhoAmI>;
+}
+
+/** Asks IAP who `client` is once, and remembers (a failed answer is asked again next time). */
+export function rememberWhoAmI(client: OperationsManagerClient): (call?: CallOptions) => Promise<WhoAmI> {
+  let me: Promise<WhoAmI> | undefined;
+  return (call = {}) => {
+    me ??= client.whoami({ ...call, signal: undefined }).catch((error) => {
+      me = undefined;
+      throw error;
+    });
+    return me;
+  };
+}
+
+/** A context for one operation; pass `whoami` to share one answer between operations of a process. */
+export function contextFor(
+  client: OperationsManagerClient,
+  call: CallOptions = {},
+  whoami = rememberWhoAmI(client),
+): LifecycleContext {
+  return { client, call, me: () => whoami(call) };
+}
+
+/** A user as state records it. */
+export interface Holder {
+  id: string;
+  username?: string | undefined;
+}
+
+/** The task's facts as stored in state. */
+export interface TaskFacts {
+  /** The task's name, e.g. "Approve change". */
+  taskName?: string;
+  jobId?: string;
+  status?: string;
+  /** Username of whoever holds the task now (its id when IAP did not say); unset when nobody does. */
+  owner?: string;
+  ownerId?: string;
+  /** When the current holder claimed it, ISO-8601 UTC. */
+  claimTime?: string;
+}
+
+const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
+
+/** A task whose work is over (approved, rejected, canceled or failed) can no longer be held. */
+export function isFinished(status: string | undefined): boolean {
+  return status !== undefined && FINISHED.has(status);
+}
+
+/**
+ * The same user, compared by whatever both sides have: older IAP versions name owners by username
+ * where newer ones use account ids, and a dereferenced owner carries both.
+ */
+export function sameUser(a: Holder | undefined, b: Holder | undefined): boolean {
+  if (!a || !b) return false;
+  const namesOf = (h: Holder) => [h.id, h.username].filter((v): v is string => typeof v === "string" && v !== "");
+  const theirs = new Set(namesOf(b));
+  return namesOf(a).some((name) => theirs.has(name));
+}
+
+export function ownerOf(facts: TaskFacts): Holder | undefined {
+  return facts.ownerId ? { id: facts.ownerId, username: facts.owner } : undefined;
+}
+
+/** The allowlisted facts of `task`; `known` names users whose username IAP may have left out. */
+export function factsOf(task: Task, known: readonly Holder[] = []): TaskFacts {
+  const facts: TaskFacts = {};
+  if (task.name !== undefined) facts.taskName = task.name;
+  if (task.job?.id !== undefined) facts.jobId = task.job.id;
+  if (task.status !== undefined) facts.status = task.status;
+  if (task.owner) {
+    const named = task.owner.username ?? known.find((k) => sameUser(k, task.owner))?.username;
+    facts.owner = named ?? task.owner.id;
+    facts.ownerId = task.owner.id;
+    if (task.claimTime !== undefined) facts.claimTime = task.claimTime;
+  }
+  return facts;
+}
+
+/**
+ * Whether `error` (from a call about task `id`) means the task does not exist. IAP may answer 500
+ * for a missing task as for any business error, so a 500 is settled by searching for the id: the
+ * answer comes from the data, not from the status code.
+ */
+export async function isGone(ctx: LifecycleContext, id: string, error: unknown): Promise<boolean> {
+  if (error instanceof NotFoundError) return true;
+  if (!(error instanceof ServerError) || error.status !== 500) return false;
+  try {
+    const found = await ctx.client.listTasks(
+      { filters: { equals: { _id: id } }, limit: 1, include: ["_id"] },
+      ctx.call,
+    );
+    return found.total === 0;
+  } catch {
+    return false; // cannot tell: the caller reports the first error, which says more
+  }
+}
+
+/** The task with its owner's username, or undefined when it no longer exists. */
+export async function readTask(ctx: LifecycleContext, id: string): Promise<Task | undefined> {
+  try {
+    return await ctx.client.getTask(id, { dereference: ["metrics.owner"], ...ctx.call });
+  } catch (error) {
+    if (await isGone(ctx, id, error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Releases task `id` if `holder` still holds it and it is still open. Gone, finished, released or
+ * taken by someone else all count as done: there is nothing of ours left to give back. A release
+ * IAP refuses while `holder` still holds the task (our credentials may not release it) is an error,
+ * so the resource stays in state rather than state forgetting a claim that is still there.
+ */
+export async function releaseIfHeld(ctx: LifecycleContext, id: string, holder: Holder, what: string): Promise<void> {
+  const task = await readTask(ctx, id);
+  if (!task || isFinished(task.status) || !sameUser(task.owner, holder)) return;
+  try {
+    await ctx.client.releaseTask(id, ctx.call);
+  } catch (error) {
+    if (error instanceof TaskStateError) {
+      if (error.reason === "claimed-by-another" && sameUser(error.owner, holder)) {
+        const me = await ctx.me().catch(() => undefined);
+        throw new Error(
+          `${what}: ${describe(task)} is still held by ${holder.username ?? holder.id}, and IAP does not let ` +
+            `${me?.username ?? "the configured account"} release it (IAP usually lets only the holder or an admin release a task). ` +
+            "Destroy with an admin account's credentials, or set releaseOnDestroy: false and run `pulumi up` first to leave it held.",
+        );
+      }
+      return; // finished, released or taken by someone else meanwhile
+    }
+    if (await isGone(ctx, id, error)) return;
+    throw error;
+  }
+}
+
+export function describe(task: Task): string {
+  return task.name ? `task ${task.id} ("${task.name}")` : `task ${task.id}`;
+}
