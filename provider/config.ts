@@ -61,7 +61,9 @@ export const MISSING_BASE_URL =
 export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
   const read = (name: SettingName): string | undefined => {
     const value = config(key(name)) ?? env[SETTINGS[name].env];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
+    if (value === undefined || value.trim() === "") return undefined;
+    // A secret is used exactly as given (a password may end in a space); anything else is trimmed.
+    return SETTINGS[name].secret || name === "caCert" ? value : value.trim();
   };
   const problems: string[] = [];
   const warnings: string[] = [];

@@ -1,0 +1,88 @@
+// The dynamic-provider adapter: configuration, one client per process, what reaches state, the
+// engine's "gone" signal, and the deadline on every operation. Against an emulator process.
+import { DEFAULT_CREDENTIALS as C } from "../../emulator";
+import { configure, taskClaim } from "../../provider/dynamic/host";
+import { useEmulatorProcess } from "../support/emulator-process";
+import { approvalTask, clearRequests, requestsSince } from "./fixture";
+
+const emulator = useEmulatorProcess();
+let taskId: string;
+
+const configureWith = (values: Record<string, string>) => configure({ get: (key) => values[key] });
+const pipelineConfig = () => ({
+  "itential:baseUrl": emulator().url,
+  "itential:username": C.pipeline.username,
+  "itential:password": C.pipeline.password,
+});
+
+beforeEach(async () => {
+  taskId = (await approvalTask(emulator())).id;
+  await clearRequests(emulator());
+});
+
+test("an unconfigured provider fails check, at preview, with what to set", async () => {
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith("ITENTIAL_")) delete process.env[key];
+  try {
+    configureWith({});
+    await expect(taskClaim.check({}, { taskId })).rejects.toThrow(/itential:username \(or ITENTIAL_USERNAME\)/);
+    // Credentials but no URL: check passes (a resource may bring its own), create says what is missing.
+    configureWith({ "itential:token": "t" });
+    await expect(taskClaim.check({}, { taskId })).resolves.toMatchObject({ failures: [] });
+    await expect(taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true })).rejects.toThrow(
+      /set itential:baseUrl \(or ITENTIAL_BASE_URL\)/,
+    );
+  } finally {
+    process.env = saved;
+  }
+});
+
+test("create answers the task id and only defined outputs; one login serves the whole process", async () => {
+  configureWith(pipelineConfig());
+  const created = await taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true });
+  expect(created.id).toBe(taskId);
+  expect(Object.values(created.outs).every((v) => v !== undefined)).toBe(true);
+  expect(created.outs).toMatchObject({ owner: "svc-pipeline", claimant: "svc-pipeline" });
+  expect(JSON.stringify(created)).not.toContain(C.pipeline.password);
+
+  const read = await taskClaim.read(taskId, created.outs);
+  expect(read).toEqual({ id: taskId, props: created.outs });
+  await taskClaim.delete(taskId, created.outs);
+  expect(await requestsSince(emulator())).toEqual([
+    "POST /login",
+    `POST /operations-manager/tasks/${taskId}/claim`,
+    `GET /operations-manager/tasks/${taskId}`,
+    `GET /operations-manager/tasks/${taskId}`,
+    `POST /operations-manager/tasks/${taskId}/release`,
+  ]);
+});
+
+test("a task that is gone answers the empty id that drops it from state", async () => {
+  configureWith(pipelineConfig());
+  const created = await taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true });
+  await emulator().reset();
+  expect(await taskClaim.read(taskId, created.outs)).toEqual({ id: "", props: {} });
+});
+
+test("every operation is bounded: a platform that stops answering fails it after operationTimeoutMs", async () => {
+  configureWith({ ...pipelineConfig(), "itential:operationTimeoutMs": "400", "itential:timeoutMs": "20000" });
+  await emulator().addFault({ kind: "latency", delayMs: 5000, path: "/operations-manager/tasks/*/claim" });
+  const started = Date.now();
+  await expect(taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true })).rejects.toThrow(
+    /TaskClaim create gave up after 400 ms \(itential:operationTimeoutMs\)/,
+  );
+  expect(Date.now() - started).toBeLessThan(3000);
+});
+
+test("a resource's baseUrl gets its own client; a URL with credentials never does", async () => {
+  configureWith({ ...pipelineConfig(), "itential:baseUrl": "http://127.0.0.1:9" });
+  const created = await taskClaim.create({
+    taskId,
+    takeOver: false,
+    releaseOnDestroy: true,
+    baseUrl: emulator().url,
+  });
+  expect(created.outs.baseUrl).toBe(emulator().url);
+  const checked = await taskClaim.check({}, { taskId, baseUrl: "http://svc:pw@127.0.0.1:9" });
+  expect(checked.failures.map((f) => f.property)).toEqual(["baseUrl"]);
+});
