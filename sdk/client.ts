@@ -333,13 +333,14 @@ export class OperationsManagerClient {
         try {
           task = await this.getTask(id, { dereference: ["metrics.owner"], ...pick(options) });
         } catch {
-          throw failure; // the state cannot be read either: report what went wrong first
+          // The state cannot be read either: report what went wrong first, or that the caller gave up.
+          throw options.signal?.aborted ? new AbortedError("POST", path) : failure;
         }
         let me: WhoAmI | undefined;
         try {
           me = kind === "assign" ? undefined : await this.me(options);
         } catch {
-          throw failure;
+          throw options.signal?.aborted ? new AbortedError("POST", path) : failure;
         }
         if (reached(kind, task, me?.id, assignee)) return task;
         const refusal = explain(kind, task, me);

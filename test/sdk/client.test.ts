@@ -255,3 +255,17 @@ describe("jobs and manual tasks", () => {
     });
   });
 });
+
+describe("accounts", () => {
+  test("findAccount matches the username exactly; getAccount reads one by id", async () => {
+    const alice = await pipeline.findAccount("alice");
+    expect(alice).toMatchObject({ username: "alice", firstname: "Alice", inactive: false });
+    expect(alice?.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(await pipeline.findAccount("ali")).toBeUndefined();
+    expect(await pipeline.findAccount("nobody")).toBeUndefined();
+    expect((await pipeline.getAccount(alice?.id as string)).username).toBe("alice");
+    await expect(pipeline.getAccount("65a0000000000000000000ff")).rejects.toThrow(NotFoundError);
+    await expect(pipeline.getAccount("alice")).rejects.toThrow(ValidationError);
+    await expect(pipeline.findAccount("")).rejects.toThrow(ValidationError);
+  });
+});

@@ -1,0 +1,128 @@
+// Bounded in time: no request, login or shared lookup outlives its caller's limits. Each test here
+// failed before the fix it names (a trickled body held a request forever, a login ignored the
+// caller's signal, one caller's abort failed another's claim, recovery reads ignored maxRetries).
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { DEFAULT_CREDENTIALS as C } from "../../emulator";
+import { AbortedError, OperationsManagerClient, TimeoutError } from "../../sdk";
+import { useEmulatorProcess } from "../support/emulator-process";
+
+const HUNG = Symbol("still waiting");
+/** `work`, or HUNG when it has not settled within `ms`: a hang fails the test instead of the suite. */
+const within = <T>(ms: number, work: Promise<T>) =>
+  Promise.race([work.catch((error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve(HUNG), ms))]);
+
+/** A server that answers with `handler` on a free port, closed after the test. */
+async function rawServer(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("against servers that misbehave", () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  test("timeoutMs covers the whole body: a server trickling it byte by byte times out", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const server = await rawServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100000" });
+      timers.push(setInterval(() => res.write(" "), 50));
+    });
+    close = async () => {
+      for (const t of timers) clearInterval(t);
+      await server.close();
+    };
+    const client = new OperationsManagerClient({
+      baseUrl: server.url,
+      auth: { type: "token", token: "t0ken-value" },
+      timeoutMs: 300,
+      retry: { maxRetries: 0 },
+    });
+    const started = Date.now();
+    const outcome = await within(3000, client.whoami());
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test("a caller's signal ends its wait for a login that does not answer", async () => {
+    const server = await rawServer(() => {
+      // /login never answers
+    });
+    close = server.close;
+    const client = new OperationsManagerClient({
+      baseUrl: server.url,
+      auth: { type: "login", username: "svc", password: "pw-value" },
+      timeoutMs: 20_000,
+      retry: { maxRetries: 0 },
+    });
+    const outcome = await within(3000, client.whoami({ signal: AbortSignal.timeout(200) }));
+    expect(outcome).toBeInstanceOf(AbortedError);
+  });
+
+  test("a login started by a call with a short timeout is bounded by that timeout", async () => {
+    const server = await rawServer(() => {});
+    close = server.close;
+    const client = new OperationsManagerClient({
+      baseUrl: server.url,
+      auth: { type: "login", username: "svc", password: "pw-value" },
+      timeoutMs: 20_000,
+      retry: { maxRetries: 0 },
+    });
+    const outcome = await within(3000, client.whoami({ timeoutMs: 200 }));
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect((outcome as TimeoutError).path).toBe("/login");
+  });
+});
+
+describe("against the emulator", () => {
+  const emulator = useEmulatorProcess();
+  let client: OperationsManagerClient;
+  const taskIdOf = async (name: string) =>
+    (await client.listTasks({ filters: { equals: { name } } })).items[0]?.id as string;
+
+  beforeEach(() => {
+    client = new OperationsManagerClient({
+      baseUrl: emulator().url,
+      auth: { type: "basic", username: C.pipeline.username, password: C.pipeline.password },
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
+    });
+  });
+
+  test("one caller aborting does not fail another caller's claim through the shared whoami", async () => {
+    const [first, second] = [await taskIdOf("Approve change"), await taskIdOf("Security review")];
+    // Both claims lose their answer, so both ask who we are; whoami is slow.
+    await emulator().addFault({ kind: "status", status: 502, path: "/operations-manager/tasks/*/claim", times: 2 });
+    await emulator().addFault({ kind: "latency", delayMs: 400, path: "/whoami" });
+    const impatient = new AbortController();
+    const a = client.claimTask(first, { signal: impatient.signal });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const b = client.claimTask(second);
+    setTimeout(() => impatient.abort(), 150);
+    await expect(a).rejects.toThrow(AbortedError);
+    const claimed = await b;
+    expect(claimed.owner?.username ?? claimed.owner?.id).toBeDefined();
+    expect((await client.getTask(second, { dereference: ["metrics.owner"] })).owner?.username).toBe("svc-pipeline");
+  });
+
+  test("the reads a failed claim makes to learn its outcome honour the call's maxRetries", async () => {
+    const id = await taskIdOf("Approve change");
+    await emulator().addFault({ kind: "status", status: 502, path: "/operations-manager/tasks/*/claim", times: 1 });
+    await emulator().addFault({ kind: "status", status: 503, method: "GET", path: "/operations-manager/tasks/*" });
+    await emulator().control("DELETE", "/requests");
+    await expect(client.claimTask(id, { maxRetries: 0 })).rejects.toThrow(/502/);
+    const reads = (await emulator().requests()).filter((r) => r.method === "GET");
+    expect(reads).toHaveLength(1);
+  });
+});
