@@ -143,8 +143,10 @@ export async function releaseIfHeld(ctx: LifecycleContext, id: string, holder: H
         const me = await ctx.me().catch(() => undefined);
         throw new Error(
           `${what}: ${describe(task)} is still held by ${holder.username ?? holder.id}, and IAP does not let ` +
-            `${me?.username ?? "the configured account"} release it (IAP usually lets only the holder or an admin release a task). ` +
-            "Destroy with an admin account's credentials, or set releaseOnDestroy: false and run `pulumi up` first to leave it held.",
+            `${me?.username ?? "the configured account"} release it (IAP usually lets only the holder or an ` +
+            "administrator release a task). Set an administrator's credentials in the stack config and run " +
+            "`pulumi up` (destroy uses the provider configuration the last update stored), then destroy again; " +
+            "or set releaseOnDestroy: false and run `pulumi up` to leave the task held.",
         );
       }
       return; // finished, released or taken by someone else meanwhile

@@ -1,15 +1,16 @@
 // End-to-end harness: runs the real Pulumi CLI, through the Automation API or as a command, in an
 // isolated sandbox (temp dir with a file backend, its own PULUMI_HOME, no plugin downloads).
 //
-// Every sandbox has a consumer directory whose node_modules is this repository's, so a Pulumi
-// program or a dynamic-provider process started there resolves `@pulumi/pulumi` and, through the
-// package's self-link, `pulumi-itential` exactly as a user's project would.
+// Every sandbox has a consumer directory whose node_modules is the consumer project's (the packed
+// library installed by npm, see consumer.ts), so a Pulumi program or a dynamic-provider process
+// started there resolves `@pulumi/pulumi` and `pulumi-itential` exactly as a user's project would.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { CONSUMER_ENV } from "./consumer";
 
 const execFileAsync = promisify(execFile);
 
@@ -75,10 +76,15 @@ export class PulumiSandbox {
     }
   }
 
-  /** Creates `dir` (if needed) with a node_modules link to this repository's. */
+  /**
+   * Creates `dir` (if needed) with a node_modules link to the consumer project's, where the packed
+   * library is installed (see consumer.ts), or to this repository's outside the e2e set-up.
+   */
   linkConsumerDir(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const consumer = process.env[CONSUMER_ENV];
+    const modules = consumer ? path.join(consumer, "node_modules") : path.join(REPO_ROOT, "node_modules");
+    fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
   }
 
   /** Copies a project directory (e.g. a fixture with Pulumi.yaml) into the sandbox, ready to run. */
