@@ -49,9 +49,10 @@ describe("getTask", () => {
   test("include, exclude and dereference reach IAP", async () => {
     const { id } = await approveTask();
     await alice.claimTask(id);
+    const aliceId = (await alice.whoami()).id;
     const projected = await pipeline.getTask(id, { include: ["name", "metrics.owner"] });
-    expect(Object.keys(projected.raw).sort()).toEqual(["_id", "metrics", "name"]);
-    expect(projected.owner?.username).toBeUndefined(); // an id only
+    expect(projected.raw).toEqual({ _id: id, name: "Approve change", metrics: { owner: aliceId } });
+    expect(projected.owner).toEqual({ id: aliceId }); // there, as an id only (not dereferenced)
     const dereferenced = await pipeline.getTask(id, { dereference: ["metrics.owner", "job"] });
     expect(dereferenced.owner?.username).toBe("alice");
     expect((dereferenced.raw.job as { status: string }).status).toBe("running");
@@ -98,10 +99,14 @@ describe("listTasks and iterateTasks", () => {
   });
 
   test("paging, sorting and projection", async () => {
-    const first = await pipeline.listTasks({ limit: 5, skip: 0, sort: "name", order: "desc", include: ["name"] });
-    expect(first).toMatchObject({ total: 28, skip: 0, limit: 5 });
-    const names = first.items.map((t) => t.name as string);
-    expect(names).toEqual([...names].sort().reverse());
+    // 7 of each name: a page of 8 crosses from the first name to the second, so the order shows.
+    const repeat = (name: string) => Array.from({ length: 7 }, () => name);
+    const desc = await pipeline.listTasks({ limit: 8, skip: 0, sort: "name", order: "desc", include: ["name"] });
+    expect(desc).toMatchObject({ total: 28, skip: 0, limit: 8 });
+    expect(desc.items.map((t) => t.name)).toEqual([...repeat("Security review"), "Prepare change"]);
+    for (const task of desc.items) expect(Object.keys(task.raw).sort()).toEqual(["_id", "name"]);
+    const asc = await pipeline.listTasks({ limit: 8, skip: 7, sort: "name", order: "asc" });
+    expect(asc.items.map((t) => t.name)).toEqual([...repeat("Confirm maintenance window"), "Prepare change"]);
   });
 
   test("iterateTasks pages until every match is read", async () => {
@@ -136,7 +141,10 @@ describe("claim, release, assign", () => {
   test("claiming your own task again succeeds (adoption)", async () => {
     const { id } = await approveTask();
     const first = await pipeline.claimTask(id);
+    // Later than the first claim's millisecond, so a claim time set again would differ.
+    await new Promise((resolve) => setTimeout(resolve, 25));
     const again = await pipeline.claimTask(id);
+    expect(again.owner?.username).toBe("svc-pipeline");
     expect(again.claimTime).toBe(first.claimTime);
   });
 

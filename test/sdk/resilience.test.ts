@@ -1,9 +1,12 @@
 // The client against each fault kind of the emulator, timeouts, aborts, and the unknown-outcome
 // cases of claim, release and assign: no double claim, no false error.
+
+import * as net from "node:net";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import {
   AbortedError,
   ConnectionError,
+  type LogRecord,
   OperationsManagerClient,
   RateLimitError,
   ResponseFormatError,
@@ -34,6 +37,14 @@ const requests = async (path?: string) =>
   (await emulator().requests())
     .filter((r) => path === undefined || r.path === path)
     .map((r) => `${r.method} ${r.status}${r.fault ? ` ${r.fault}` : ""}`);
+/** A port nothing listens on: one the system just handed out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const claimPath = () => `/operations-manager/tasks/${taskId}/claim`;
 
 describe("reads recover from transient faults", () => {
@@ -95,12 +106,20 @@ describe("reads recover from transient faults", () => {
   });
 
   test("a connection refused is retried, then a ConnectionError with its code", async () => {
+    // Nothing listens, so no server can count the tries: the client's log records do.
+    const records: LogRecord[] = [];
     const closed = new OperationsManagerClient({
-      baseUrl: "http://127.0.0.1:9",
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
       auth: { type: "basic", username: "u", password: "p" },
       retry: fast,
+      logger: { debug: (record) => records.push(record) },
     });
     await expect(closed.whoami()).rejects.toMatchObject({ name: "ConnectionError", code: "ECONNREFUSED" });
+    const sent = records.filter((r) => r.event === "request").map((r) => r.attempt);
+    expect(sent).toEqual([0, 1, 2, 3]); // 1 + maxRetries (3)
+    expect(records.filter((r) => r.event === "retry")).toHaveLength(3);
+    await expect(closed.whoami({ maxRetries: 1 })).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    expect(records.filter((r) => r.event === "request")).toHaveLength(6);
   });
 });
 
