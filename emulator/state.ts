@@ -52,9 +52,10 @@ export class EmulatorState {
     return undefined;
   }
 
+  /** The current (last) iteration of the task with this key in this job. */
   taskByKey(jobId: string, key: string): TaskRecord | undefined {
-    const entry = this.jobs.get(jobId)?.tasks[key];
-    return entry ? this.tasks.get(entry.taskId) : undefined;
+    const id = this.jobs.get(jobId)?.tasks[key]?.iterations.at(-1);
+    return id === undefined ? undefined : this.tasks.get(id);
   }
 
   /** Reads the state file, or returns undefined when there is none yet. */

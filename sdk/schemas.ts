@@ -15,7 +15,11 @@ export type TaskStatus =
   | "failure"
   | "paused";
 
-/** A user a task refers to: always an id; the username when IAP sent the user object. */
+/**
+ * A user a task refers to: `id` as IAP sent it; `username` when IAP sent the user object, or sent
+ * the reference as a username string (older versions: `"Pronghorn"`), in which case `id` is that
+ * same string. A bare 24-hex string is an id; any other string is a username.
+ */
 export interface TaskUser {
   id: string;
   username?: string;
@@ -40,13 +44,27 @@ export interface Task {
   raw: Record<string, unknown>;
 }
 
+/**
+ * A task as its job lists it (fields as IAP sent them). `taskId` is the task key again, not a
+ * task document id: the task documents' ids (UUIDs) are `iterations`, the last one current.
+ * Besides task keys, IAP's map may hold entries such as `workflow_start` and `workflow_end`.
+ */
+export interface JobTask {
+  taskId?: string;
+  iterations?: string[];
+  name?: string;
+  type?: string;
+  status?: string;
+  [field: string]: unknown;
+}
+
 export interface Job {
   id: string;
   name?: string;
   description?: string;
   status?: string;
   /** The job's tasks by job-local key, as IAP lists them. */
-  tasks?: Record<string, Record<string, unknown>>;
+  tasks?: Record<string, JobTask>;
   raw: Record<string, unknown>;
 }
 
@@ -193,9 +211,11 @@ export function normaliseTime(value: unknown, origin: Origin, field: string): st
   return new Date(ms).toISOString();
 }
 
+const USER_ID = /^[0-9a-fA-F]{24}$/;
+
 function normaliseUser(value: z.infer<typeof userRef>): TaskUser | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value === "string") return { id: value };
+  if (typeof value === "string") return USER_ID.test(value) ? { id: value } : { id: value, username: value };
   const id = value._id ?? value.id;
   if (!id) return value.username ? { id: value.username, username: value.username } : undefined;
   return value.username ? { id, username: value.username } : { id };
@@ -234,7 +254,7 @@ export function parseJob(value: unknown, origin: Origin): Job {
   if (doc.name !== undefined) job.name = doc.name;
   if (typeof doc.description === "string") job.description = doc.description;
   if (doc.status !== undefined) job.status = doc.status;
-  if (doc.tasks) job.tasks = doc.tasks as Record<string, Record<string, unknown>>;
+  if (doc.tasks) job.tasks = doc.tasks as Record<string, JobTask>;
   return job;
 }
 

@@ -60,6 +60,26 @@ describe("getTask", () => {
     expect(excluded.raw.variables).toBeUndefined();
   });
 
+  test("include with exclude, or an exclude of _id, is refused before any request", async () => {
+    const { id } = await approveTask();
+    const jobId = (await pipeline.getTask(id)).job?.id as string;
+    await emulator().control("DELETE", "/requests");
+    const refusals: [string, Promise<unknown>][] = [
+      ["getTask both", pipeline.getTask(id, { include: ["name"], exclude: ["variables"] })],
+      ["getTask exclude=_id", pipeline.getTask(id, { include: ["name"], exclude: ["_id"] })],
+      ["getTask only exclude=_id", pipeline.getTask(id, { exclude: ["_id", "variables"] })],
+      ["listTasks both", pipeline.listTasks({ include: ["name"], exclude: ["variables"] })],
+      ["listTasks exclude=_id", pipeline.listTasks({ exclude: ["_id"] })],
+      ["getJob both", pipeline.getJob(jobId, { include: ["name"], exclude: ["tasks"] })],
+      ["listJobs both", pipeline.listJobs({ include: ["name"], exclude: ["tasks"] })],
+    ];
+    for (const [what, refused] of refusals) {
+      await expect(refused.then(() => what)).rejects.toThrow(ValidationError);
+    }
+    await expect(pipeline.getTask(id, { exclude: ["variables"] })).resolves.toMatchObject({ id });
+    expect((await emulator().requests()).map((r) => r.query)).toEqual(["exclude=variables"]);
+  });
+
   test("an unknown id is a NotFoundError; a malformed one fails before any request", async () => {
     await expect(pipeline.getTask("00000000-0000-4000-8000-000000000000")).rejects.toThrow(NotFoundError);
     await emulator().control("DELETE", "/requests");
@@ -229,12 +249,14 @@ describe("jobs and manual tasks", () => {
     });
     expect(job).toMatchObject({ name: DEFAULT_WORKFLOW, description: "SDK change", status: "running" });
     const fetched = await pipeline.getJob(job.id);
-    expect(fetched.tasks?.b2).toMatchObject({ name: "Approve change", status: "running" });
+    expect(fetched.tasks?.b2).toMatchObject({ taskId: "b2", name: "Approve change", status: "running" });
+    const approveId = fetched.tasks?.b2?.iterations?.at(-1) as string;
+    expect((await pipeline.getTask(approveId)).job).toMatchObject({ id: job.id, taskKey: "b2" });
 
     const form = await pipeline.getManualTaskController(job.id, "b2");
     expect(form).toMatchObject({ name: "Approve change", variables: { changeId: "CHG9" } });
 
-    await pipeline.claimTask(fetched.tasks?.b2?.taskId as string);
+    await pipeline.claimTask(approveId);
     const finished = await pipeline.finishManualTask(job.id, "b2", { finishState: "success", variables: { ok: 1 } });
     expect(finished).toMatchObject({ status: "complete", variables: { outgoing: { ok: 1 } } });
   });

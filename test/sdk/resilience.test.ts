@@ -265,6 +265,40 @@ describe("release and assign after an unknown outcome", () => {
   });
 });
 
+describe("against an older IAP that keeps owners as usernames", () => {
+  beforeEach(async () => {
+    await emulator().settings({ ownerAsUsername: true });
+  });
+
+  test("a claim whose answer was lost is recognised as ours, not as claimed by another", async () => {
+    await emulator().addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/claim", times: 1 });
+    const task = await client.claimTask(taskId);
+    expect(task.owner).toEqual({ id: "svc-pipeline", username: "svc-pipeline" });
+    expect(await requests(claimPath())).toEqual(["POST 0 reset"]);
+  });
+
+  test("re-claiming our own task refused with 500 is still ours", async () => {
+    await client.claimTask(taskId);
+    await emulator().addFault({ kind: "status", status: 500, path: "/operations-manager/tasks/*/claim", times: 1 });
+    expect((await client.claimTask(taskId)).owner?.username).toBe("svc-pipeline");
+  });
+
+  test("someone else's claim is still someone else's, named", async () => {
+    await emulator().actAs("alice", "POST", claimPath());
+    await emulator().addFault({ kind: "status", status: 502, path: "/operations-manager/tasks/*/claim" });
+    await expect(client.claimTask(taskId)).rejects.toMatchObject({
+      name: "TaskStateError",
+      reason: "claimed-by-another",
+      owner: { id: "alice", username: "alice" },
+      message: expect.stringMatching(/is claimed by alice since/),
+    });
+    await expect(client.releaseTask(taskId)).rejects.toMatchObject({
+      reason: "claimed-by-another",
+      message: expect.stringMatching(/is claimed by alice since .*, not by svc-pipeline$/),
+    });
+  });
+});
+
 describe("against an IAP that answers every business error with 500", () => {
   beforeEach(async () => {
     await emulator().settings({ businessErrorsAs500: true });

@@ -295,6 +295,13 @@ test("near-miss documents (a valid task with one field broken) raise ResponseFor
   );
 });
 
+test("a user reference sent as a string: a 24-hex id, or else a username (older IAP versions)", () => {
+  const withOwner = (owner: unknown) => parseTask({ _id: "t", metrics: { owner } }, origin).owner;
+  expect(withOwner("0123456789abcdef01234567")).toEqual({ id: "0123456789abcdef01234567" });
+  expect(withOwner("Pronghorn")).toEqual({ id: "Pronghorn", username: "Pronghorn" });
+  expect(withOwner("admin@pronghorn")).toEqual({ id: "admin@pronghorn", username: "admin@pronghorn" });
+});
+
 test("times: epoch seconds are recognised, nonsense is refused", () => {
   expect(normaliseTime(1705311000, origin, "t")).toBe("2024-01-15T09:30:00.000Z");
   expect(normaliseTime(1705311000000, origin, "t")).toBe("2024-01-15T09:30:00.000Z");
