@@ -162,7 +162,8 @@ export interface JobRecord {
 
 /** Everything the emulator persists; tokens are not kept (clients log in again after a restart). */
 export interface StateSnapshot {
-  version: 1;
+  /** 2 since job task entries have `iterations` (version 1 files are migrated when loaded). */
+  version: 2;
   users: UserRecord[];
   groups: GroupRecord[];
   oauthClients: OAuthClientRecord[];
