@@ -2,8 +2,8 @@
 // `itential-emulator`: runs the emulator until SIGINT or SIGTERM.
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { DEFAULT_CREDENTIALS, type EmulatorSeed } from "./seed";
-import { startEmulator } from "./server";
+import type { EmulatorSeed } from "./seed";
+import { type RunningEmulator, startEmulator } from "./server";
 
 const USAGE = `Usage: itential-emulator [--port 3000] [--host 127.0.0.1] [--seed seed.json] [--state-file state.json]
                          [--control] [--errors-as-500] [--quiet]
@@ -11,6 +11,7 @@ const USAGE = `Usage: itential-emulator [--port 3000] [--host 127.0.0.1] [--seed
   --port           port to listen on (0 picks a free one; default 3000)
   --host           interface to listen on (default 127.0.0.1)
   --seed           JSON seed (users, groups, oauthClients, workflows, jobs) instead of the demo seed
+                   (not with a --state-file that exists: the state comes from that file)
   --state-file     keep state in this file across restarts (loaded when it exists)
   --control        serve the /_emulator control API (reset, request log, faults, act-as)
   --errors-as-500  answer every business error with 500, the only error status IAP documents
@@ -36,13 +37,19 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port}`);
-  const seed = values.seed ? (JSON.parse(fs.readFileSync(values.seed, "utf8")) as EmulatorSeed) : undefined;
+  const stateFile = values["state-file"];
+  if (values.seed && stateFile && fs.existsSync(stateFile)) {
+    throw new Error(
+      `--seed ${values.seed} cannot be used with --state-file ${stateFile}, which exists: the state would come from the file and the seed would be ignored. Delete the state file to start from the seed, or leave out --seed to resume.`,
+    );
+  }
+  const seed = values.seed ? readSeed(values.seed) : undefined;
 
   const emulator = await startEmulator({
     port,
     host: values.host,
     seed,
-    stateFile: values["state-file"],
+    stateFile,
     control: values.control,
     settings: { businessErrorsAs500: values["errors-as-500"] },
     log: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
@@ -51,20 +58,7 @@ async function main(): Promise<void> {
   // The first line is the URL alone, so scripts and tests can read it.
   process.stdout.write(`${emulator.url}\n`);
   process.stdout.write(`IAP Operations Manager emulator listening on ${emulator.url}\n`);
-  if (!seed) {
-    const c = DEFAULT_CREDENTIALS;
-    process.stdout.write(
-      [
-        "Demo credentials:",
-        `  admin           ${c.admin.username} / ${c.admin.password}`,
-        `  pipeline        ${c.pipeline.username} / ${c.pipeline.password}`,
-        `  pipeline OAuth  client_id=${c.pipelineClient.clientId} client_secret=${c.pipelineClient.clientSecret}`,
-        ...c.approvers.map((a) => `  approver        ${a.username} / ${a.password}`),
-        `  read-only       ${c.auditor.username} / ${c.auditor.password}`,
-        "",
-      ].join("\n"),
-    );
-  }
+  process.stdout.write(credentials(emulator));
   if (values.control) process.stdout.write(`Control API: ${emulator.url}/_emulator\n`);
 
   let stopping = false;
@@ -79,6 +73,40 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function readSeed(file: string): EmulatorSeed {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`--seed ${file} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as EmulatorSeed;
+  } catch (error) {
+    throw new Error(`--seed ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const MAX_USERS_SHOWN = 20;
+const ROLE_LABEL = { admin: "admin", operator: "operator", viewer: "read-only" } as const;
+
+/** The users and OAuth clients the running state has (demo seed, --seed or state file alike). */
+function credentials(emulator: RunningEmulator): string {
+  const users = [...emulator.state.users.values()].filter((user) => !user.inactive);
+  const lines = ["Credentials (username / password):"];
+  for (const user of users.slice(0, MAX_USERS_SHOWN)) {
+    const role = user.roles.includes("admin") ? "admin" : user.roles.includes("operator") ? "operator" : "viewer";
+    lines.push(`  ${ROLE_LABEL[role].padEnd(10)} ${user.username} / ${user.password}`);
+  }
+  if (users.length > MAX_USERS_SHOWN) lines.push(`  … and ${users.length - MAX_USERS_SHOWN} more`);
+  if (users.length === 0) lines.push("  (no active users)");
+  for (const client of emulator.state.oauthClients.values()) {
+    const acts = emulator.state.users.get(client.userId)?.username ?? client.userId;
+    lines.push(`  OAuth      client_id=${client.clientId} client_secret=${client.clientSecret} (acts as ${acts})`);
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 main().catch((error) => {

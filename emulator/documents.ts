@@ -1,5 +1,6 @@
 // How stored records are served: users without their secrets, tasks with ids dereferenced on
 // request, and `include`/`exclude` projections.
+import { badRequest } from "./errors";
 import type { GroupRecord, JobRecord, TaskRecord, UserRecord } from "./model";
 import type { EmulatorState } from "./state";
 
@@ -46,12 +47,22 @@ export interface TaskPresentation {
   dereference?: ReadonlySet<Dereference>;
   /** Serve `claim_time` as epoch milliseconds, as older IAP versions did. */
   epochClaimTime?: boolean;
+  /**
+   * Serve `metrics.owner` and `metrics.user` (and a job's task `owner`) as the username string, as
+   * older IAP versions stored them (`"Pronghorn"`); such a string cannot be dereferenced.
+   */
+  ownerAsUsername?: boolean;
+}
+
+/** A stored user id as served: the id, or the username when the setting asks for it. */
+function userReference(state: EmulatorState, id: string, ownerAsUsername: boolean): string {
+  return (ownerAsUsername && state.users.get(id)?.username) || id;
 }
 
 export function presentTask(
   state: EmulatorState,
   task: TaskRecord,
-  { dereference = new Set(), epochClaimTime = false }: TaskPresentation = {},
+  { dereference = new Set(), epochClaimTime = false, ownerAsUsername = false }: TaskPresentation = {},
 ): Record<string, unknown> {
   const doc = structuredClone(task) as unknown as Record<string, unknown> & {
     metrics: Record<string, unknown>;
@@ -61,7 +72,10 @@ export function presentTask(
   }
   for (const field of ["owner", "user"] as const) {
     const id = task.metrics[field];
-    if (id && dereference.has(`metrics.${field}`)) {
+    if (!id) continue;
+    if (ownerAsUsername) {
+      doc.metrics[field] = userReference(state, id, true);
+    } else if (dereference.has(`metrics.${field}`)) {
       const user = state.users.get(id);
       // A user deleted since keeps its id: IAP leaves dangling references as they are.
       if (user) doc.metrics[field] = publicUser(user);
@@ -75,13 +89,23 @@ export function presentTask(
   }
   if (dereference.has("job")) {
     const job = state.jobs.get(task.job._id);
-    if (job) doc.job = presentJob(job);
+    if (job) doc.job = presentJob(state, job, { ownerAsUsername });
   }
   return doc;
 }
 
-export function presentJob(job: JobRecord): Record<string, unknown> {
-  return structuredClone(job) as unknown as Record<string, unknown>;
+export function presentJob(
+  state: EmulatorState,
+  job: JobRecord,
+  { ownerAsUsername = false }: Pick<TaskPresentation, "ownerAsUsername"> = {},
+): Record<string, unknown> {
+  const doc = structuredClone(job);
+  if (ownerAsUsername) {
+    for (const entry of Object.values(doc.tasks)) {
+      if (entry.owner) entry.owner = userReference(state, entry.owner, true);
+    }
+  }
+  return doc as unknown as Record<string, unknown>;
 }
 
 const UNSAFE_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
@@ -92,6 +116,24 @@ function splitList(value: string | null): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s.length > 0 && !s.split(".").some((part) => UNSAFE_SEGMENTS.has(part)));
+}
+
+/**
+ * IAP takes `include` or `exclude`, not both, except `exclude=_id` beside an `include` (the
+ * documented exception). Anything else is refused (400), not half applied.
+ */
+export function checkProjection(include: string | null, exclude: string | null): void {
+  const fields = (value: string | null) =>
+    (value ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  const excluded = fields(exclude);
+  if (fields(include).length === 0 || excluded.length === 0) return;
+  if (excluded.every((field) => field === "_id")) return;
+  throw badRequest(
+    `include and exclude cannot be combined, except exclude=_id beside an include (got exclude=${excluded.join(",")})`,
+  );
 }
 
 /** Applies `include` (keep only these fields, and `_id`) then `exclude` (drop these). Dotted paths work. */

@@ -3,9 +3,10 @@
 /**
  * `business` errors are IAP refusing an operation (unknown id, task not claimable, …): they honour
  * the emulator's "every business error is a 500" switch, because IAP documents only 200 and 500.
- * `protocol` errors (bad JSON, body too large, unknown route) and `auth` errors (401) never do.
+ * `protocol` errors (bad JSON, body too large, unknown route) and `auth` errors (401) never do;
+ * `internal` ones are the emulator's own failures (a state file it cannot write), always 500.
  */
-export type ErrorKind = "business" | "protocol" | "auth";
+export type ErrorKind = "business" | "protocol" | "auth" | "internal";
 
 export class EmulatorError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 // A local IAP Operations Manager server for demos and tests: `pulumi-itential/emulator`.
 export type { TokenLifetimes } from "./auth";
 export type { Fault, FaultKind, FaultSpec } from "./faults";
+export type { JobRecord, JobTaskEntry, StateSnapshot, TaskRecord, UserRecord } from "./model";
 export type { RequestLogEntry } from "./routes/control";
 export {
   buildSnapshot,

@@ -116,6 +116,33 @@ export interface TaskRecord {
   metrics: TaskMetrics;
 }
 
+/**
+ * A task as its job lists it (IAP's recorded 2023.1 job documents): `taskId` is the task key again,
+ * not a task document id; the task documents' UUIDs are in `iterations`, one per time the task
+ * ran, the last being the current one (the emulator runs each task once).
+ */
+export interface JobTaskEntry {
+  taskId: string;
+  iterations: string[];
+  name: string;
+  canvasName: string;
+  summary: string;
+  app: string;
+  type: TaskType;
+  status: TaskStatus;
+  /** Group ids, as on the task. */
+  groups: string[];
+  /** The current iteration's claim: a user id, "" when nobody holds it. */
+  owner: string;
+  finish_state: "success" | "failure" | null;
+  variables: {
+    incoming: Record<string, unknown>;
+    outgoing: Record<string, unknown>;
+    error: unknown;
+    decorators: { type: string | null; pointer: string }[];
+  };
+}
+
 export interface JobRecord {
   _id: string;
   name: string;
@@ -124,8 +151,8 @@ export interface JobRecord {
   status: JobStatus;
   variables: Record<string, unknown>;
   groups: string[];
-  /** Job-local key → summary, as IAP's job document lists its tasks. */
-  tasks: Record<string, { name: string; type: TaskType; status: TaskStatus; summary: string; taskId: string }>;
+  /** Job-local task key → the task's entry, as IAP's job document lists its tasks. */
+  tasks: Record<string, JobTaskEntry>;
   ancestors: string[];
   created: string;
   created_by: string;
@@ -135,7 +162,8 @@ export interface JobRecord {
 
 /** Everything the emulator persists; tokens are not kept (clients log in again after a restart). */
 export interface StateSnapshot {
-  version: 1;
+  /** 2 since job task entries have `iterations` (version 1 files are migrated when loaded). */
+  version: 2;
   users: UserRecord[];
   groups: GroupRecord[];
   oauthClients: OAuthClientRecord[];

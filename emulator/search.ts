@@ -93,11 +93,18 @@ function compare(a: unknown, b: unknown): number {
   return asComparable(a) < asComparable(b) ? -1 : 1;
 }
 
-/** Filters, sorts (ties broken by `_id`, so pages never overlap) and pages `docs`. */
-export function search<T extends { _id: string }>(docs: Iterable<T>, query: SearchQuery): { page: T[]; total: number } {
-  const found = [...docs].filter((doc) => matches(doc, query.filters));
+/**
+ * Filters, sorts (ties broken by `_id`, so pages never overlap) and pages `items`; filters and sort
+ * read `view(item)`, the document as served (the item itself by default).
+ */
+export function search<T extends { _id: string }>(
+  items: Iterable<T>,
+  query: SearchQuery,
+  view: (item: T) => unknown = (item) => item,
+): { page: T[]; total: number } {
+  const found = [...items].filter((item) => matches(view(item), query.filters));
   found.sort((x, y) => {
-    const primary = compare(getPathValues(x, query.sort)[0], getPathValues(y, query.sort)[0]) * query.order;
+    const primary = compare(getPathValues(view(x), query.sort)[0], getPathValues(view(y), query.sort)[0]) * query.order;
     return primary !== 0 ? primary : compare(x._id, y._id);
   });
   return { page: found.slice(query.skip, query.skip + query.limit), total: found.length };

@@ -13,16 +13,23 @@ import { type RequestLogEntry, registerControlRoutes } from "./routes/control";
 import { registerOperationsRoutes } from "./routes/operations-manager";
 import { buildSnapshot, defaultSeed, type EmulatorSeed } from "./seed";
 import { DEFAULT_SETTINGS, type EmulatorSettings } from "./settings";
-import { EmulatorState } from "./state";
+import { EmulatorState, StateFileError } from "./state";
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
-  /** What a new state starts with (default: the demo seed). Ignored when `stateFile` already exists. */
+  /**
+   * What a new state starts with (default: the demo seed), and what `reset()` goes back to. When
+   * `stateFile` already exists the state comes from the file (the command refuses `--seed` then).
+   */
   seed?: EmulatorSeed;
-  /** Keep state in this JSON file: loaded at start when present, rewritten atomically after each change. */
+  /**
+   * Keep state in this JSON file: loaded at start when present (a file that is not a complete state
+   * file is refused with an Error naming it), rewritten atomically after each change, which is
+   * answered only once it is stored: a failed write answers 500 and undoes the change.
+   */
   stateFile?: string;
   /** Serve the /_emulator control API (off by default: it lets anyone act as anyone). */
   control?: boolean;
@@ -44,7 +51,11 @@ export interface RunningEmulator {
   readonly faults: FaultPlan;
   settings(): EmulatorSettings;
   updateSettings(patch: Partial<EmulatorSettings>): void;
-  /** Back to the start: state from `seed` (or the initial seed), tokens, faults, log and settings cleared. */
+  /**
+   * Back to the start: state from `seed` (or the initial seed), tokens, faults, log and settings
+   * cleared. With a state file, the new state is stored first: when it cannot be, this throws and
+   * nothing changes.
+   */
   reset(seed?: EmulatorSeed): void;
   readonly state: EmulatorState;
 }
@@ -52,6 +63,8 @@ export interface RunningEmulator {
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const REQUEST_LOG_LIMIT = 10_000;
 const CONTROL_PREFIX = "/_emulator";
+/** Control routes that run IAP routes (and so change state) as another user. */
+const ACT_AS_PREFIX = `${CONTROL_PREFIX}/as/`;
 
 class EmulatorServer {
   readonly state: EmulatorState;
@@ -117,8 +130,10 @@ class EmulatorServer {
   }
 
   reset(seed?: EmulatorSeed): void {
-    this.state.replace(buildSnapshot(seed ?? this.options.seed ?? defaultSeed()));
-    this.state.persist();
+    const snapshot = buildSnapshot(seed ?? this.options.seed ?? defaultSeed());
+    // Stored before anything changes: a reset that cannot be kept does not happen.
+    this.state.persist(snapshot);
+    this.state.replace(snapshot);
     this.auth.expireAll();
     this.faults.clear();
     this.log = [];
@@ -158,6 +173,11 @@ class EmulatorServer {
       if (appliedFault && (await this.applyFault(appliedFault, req, res, finish))) return;
     }
 
+    // A change is answered only once the state file holds it; until then the old state is kept
+    // aside to go back to. The control API's own routes change no IAP state (reset stores itself).
+    const changesState =
+      this.options.stateFile !== undefined && MUTATING.has(method) && (!isControl || path.startsWith(ACT_AS_PREFIX));
+    const before = changesState ? this.state.snapshot() : undefined;
     let reply: Reply;
     try {
       const body = await readBody(req, this.options.bodyLimitBytes ?? 1024 * 1024);
@@ -175,7 +195,7 @@ class EmulatorServer {
         },
       };
       reply = this.dispatch(isControl ? this.controlRouter : this.iapRouter, ctx, path);
-      if (MUTATING.has(method) && (reply.status ?? 200) < 400) this.persist();
+      if (before && (reply.status ?? 200) < 400) this.persist(before);
     } catch (error) {
       reply = this.errorReply(error);
     }
@@ -215,11 +235,15 @@ class EmulatorServer {
     return { status: 500, json: envelope("Internal emulator error", null) };
   }
 
-  private persist(): void {
+  /** Stores the state after a change, or puts `before` back and fails the request with a 500. */
+  private persist(before: ReturnType<EmulatorState["snapshot"]>): void {
     try {
       this.state.persist();
     } catch (error) {
-      process.stderr.write(`itential-emulator: could not write the state file: ${String(error)}\n`);
+      if (!(error instanceof StateFileError)) throw error;
+      this.state.replace(before);
+      process.stderr.write(`itential-emulator: ${error.message}\n`);
+      throw new EmulatorError(500, `The change was not made: the emulator ${error.message}`, "internal");
     }
   }
 

@@ -13,6 +13,12 @@ export interface EmulatorSettings {
   oauthTokenTtlSeconds: number;
   /** Serve `metrics.claim_time` as epoch milliseconds, as an older IAP example shows. */
   epochClaimTime: boolean;
+  /**
+   * Serve `metrics.owner` and `metrics.user` (and a job's task `owner`) as the username string, as
+   * older IAP versions kept them (`"Pronghorn"`), never dereferenced: what a client comparing users
+   * must cope with.
+   */
+  ownerAsUsername: boolean;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
@@ -20,6 +26,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   loginTokenTtlSeconds: 3600,
   oauthTokenTtlSeconds: 3600,
   epochClaimTime: false,
+  ownerAsUsername: false,
 };
 
 /** Applies a partial update from the control API, refusing unknown keys and wrong types. */
@@ -30,6 +37,7 @@ export function updateSettings(current: EmulatorSettings, patch: unknown): Emula
     switch (key) {
       case "businessErrorsAs500":
       case "epochClaimTime":
+      case "ownerAsUsername":
         if (typeof value !== "boolean") return `${key} must be a boolean`;
         next[key] = value;
         break;

@@ -10,6 +10,10 @@ import type {
   UserRecord,
   WorkflowRecord,
 } from "./model";
+import { readSnapshot } from "./state-file";
+
+/** The state file could not be written: the change it was meant to keep has not been made. */
+export class StateFileError extends Error {}
 
 export class EmulatorState {
   users = new Map<string, UserRecord>();
@@ -32,7 +36,7 @@ export class EmulatorState {
 
   snapshot(): StateSnapshot {
     return structuredClone({
-      version: 1 as const,
+      version: 2 as const,
       users: [...this.users.values()],
       groups: [...this.groups.values()],
       oauthClients: [...this.oauthClients.values()],
@@ -52,28 +56,54 @@ export class EmulatorState {
     return undefined;
   }
 
+  /** The current (last) iteration of the task with this key in this job. */
   taskByKey(jobId: string, key: string): TaskRecord | undefined {
-    const entry = this.jobs.get(jobId)?.tasks[key];
-    return entry ? this.tasks.get(entry.taskId) : undefined;
+    const id = this.jobs.get(jobId)?.tasks[key]?.iterations.at(-1);
+    return id === undefined ? undefined : this.tasks.get(id);
   }
 
-  /** Reads the state file, or returns undefined when there is none yet. */
+  /**
+   * Reads the state file, or returns undefined when there is none yet. A file that cannot be read,
+   * is not JSON, or is not a complete state file is refused with an Error naming it.
+   */
   load(): StateSnapshot | undefined {
     if (!this.stateFile || !fs.existsSync(this.stateFile)) return undefined;
-    const parsed = JSON.parse(fs.readFileSync(this.stateFile, "utf8")) as StateSnapshot;
-    if (parsed.version !== 1 || !Array.isArray(parsed.tasks)) {
-      throw new Error(`${this.stateFile} is not an emulator state file (version 1)`);
+    let text: string;
+    try {
+      text = fs.readFileSync(this.stateFile, "utf8");
+    } catch (error) {
+      throw new Error(`State file ${this.stateFile} cannot be read: ${(error as Error).message}`);
     }
-    return parsed;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new Error(
+        `State file ${this.stateFile} is not valid JSON (${(error as Error).message}). Fix it, or delete it to start from the seed.`,
+      );
+    }
+    return readSnapshot(parsed, this.stateFile);
   }
 
-  /** Writes the state file atomically: a crash mid-write leaves the previous state, never half of one. */
-  persist(): void {
+  /**
+   * Writes the state file atomically (a crash mid-write leaves the previous state, never half of
+   * one); `snapshot` defaults to the current state. Throws StateFileError when it cannot.
+   */
+  persist(snapshot: StateSnapshot = this.snapshot()): void {
     if (!this.stateFile) return;
     const dir = path.dirname(this.stateFile);
-    fs.mkdirSync(dir, { recursive: true });
     const temporary = path.join(dir, `.${path.basename(this.stateFile)}.${process.pid}.tmp`);
-    fs.writeFileSync(temporary, `${JSON.stringify(this.snapshot(), null, 2)}\n`);
-    fs.renameSync(temporary, this.stateFile);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(temporary, `${JSON.stringify(snapshot, null, 2)}\n`);
+      fs.renameSync(temporary, this.stateFile);
+    } catch (error) {
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {
+        // the write failed first; that is what to report
+      }
+      throw new StateFileError(`could not write the state file ${this.stateFile}: ${(error as Error).message}`);
+    }
   }
 }

@@ -3,7 +3,7 @@
 // person finishes them. IAP's real engine does far more (transitions, error paths, child jobs); this
 // is the part a task owner can observe.
 import { newObjectId, newTaskId } from "./ids";
-import type { JobRecord, TaskRecord, UserRecord, WorkflowRecord } from "./model";
+import type { JobRecord, JobTaskEntry, TaskRecord, UserRecord, WorkflowRecord } from "./model";
 import type { EmulatorState } from "./state";
 
 /** IAP reports the id of the server that ran a task; the emulator is always the same one. */
@@ -13,6 +13,12 @@ const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
 
 export function isFinished(task: TaskRecord): boolean {
   return FINISHED.has(task.status);
+}
+
+/** The task document of an entry's current (last) iteration. */
+export function currentIteration(state: EmulatorState, entry: JobTaskEntry | undefined): TaskRecord | undefined {
+  const id = entry?.iterations.at(-1);
+  return id === undefined ? undefined : state.tasks.get(id);
 }
 
 export interface StartJobOptions {
@@ -71,11 +77,18 @@ export function startJob(
     };
     state.tasks.set(task._id, task);
     job.tasks[template.key] = {
+      taskId: template.key,
+      iterations: [task._id],
       name: task.name,
+      canvasName: task.name,
+      summary: task.summary,
+      app: task.app,
       type: task.type,
       status: task.status,
-      summary: task.summary,
-      taskId: task._id,
+      groups: [...task.groups],
+      owner: "",
+      finish_state: null,
+      variables: { incoming: {}, outgoing: {}, error: "", decorators: structuredClone(template.decorators) },
     };
   }
   state.jobs.set(jobId, job);
@@ -96,16 +109,16 @@ export function finishTask(
   complete(task, finishState, user, now);
   task.variables.outgoing = structuredClone(variables);
   if (!job) return;
-  syncSummary(job, task);
+  syncEntry(job, task);
   if (finishState === "failure") {
     // No error transitions are modelled: a failed manual task fails its job, and whatever had not
     // finished yet is canceled.
     for (const entry of Object.values(job.tasks)) {
-      const other = state.tasks.get(entry.taskId);
+      const other = currentIteration(state, entry);
       if (other && !isFinished(other)) {
         other.status = "canceled";
         other.last_updated = now.toISOString();
-        syncSummary(job, other);
+        syncEntry(job, other);
       }
     }
     endJob(job, "error", now);
@@ -126,15 +139,12 @@ function complete(task: TaskRecord, finishState: "success" | "failure", user: Us
 }
 
 function advance(state: EmulatorState, job: JobRecord, user: UserRecord, now: Date): void {
-  const byKey = (key: string) => {
-    const entry = job.tasks[key];
-    return entry ? state.tasks.get(entry.taskId) : undefined;
-  };
+  const byKey = (key: string) => currentIteration(state, job.tasks[key]);
   let progressed = true;
   while (progressed) {
     progressed = false;
     for (const entry of Object.values(job.tasks)) {
-      const task = state.tasks.get(entry.taskId);
+      const task = currentIteration(state, entry);
       if (task?.status !== "incomplete") continue;
       const ready = task.incomingRefs.every((key) => {
         const before = byKey(key);
@@ -145,11 +155,11 @@ function advance(state: EmulatorState, job: JobRecord, user: UserRecord, now: Da
       task.metrics.start_time = [now.toISOString()];
       task.last_updated = now.toISOString();
       if (task.type !== "manual") complete(task, "success", user, now);
-      syncSummary(job, task);
+      syncEntry(job, task);
       progressed = true;
     }
   }
-  const all = Object.values(job.tasks).map((entry) => state.tasks.get(entry.taskId));
+  const all = Object.values(job.tasks).map((entry) => currentIteration(state, entry));
   if (all.every((task) => task && isFinished(task))) endJob(job, "complete", now);
   else job.last_updated = now.toISOString();
 }
@@ -160,7 +170,17 @@ function endJob(job: JobRecord, status: "complete" | "error", now: Date): void {
   job.last_updated = now.toISOString();
 }
 
-function syncSummary(job: JobRecord, task: TaskRecord): void {
+/** Copies what a job's task entry shows of its current iteration (status, claim, finish state). */
+function syncEntry(job: JobRecord, task: TaskRecord): void {
   const entry = job.tasks[task.job.task];
-  if (entry) entry.status = task.status;
+  if (!entry || entry.iterations.at(-1) !== task._id) return;
+  entry.status = task.status;
+  entry.owner = task.metrics.owner ?? "";
+  entry.finish_state = task.metrics.finish_state;
+}
+
+/** After a claim, release or assign: the job's entry shows the task's new owner. */
+export function taskChanged(state: EmulatorState, task: TaskRecord): void {
+  const job = state.jobs.get(task.job._id);
+  if (job) syncEntry(job, task);
 }

@@ -19,7 +19,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "./errors";
-import { appendFields, checkFieldPath, encodeSearch, type SearchQuery } from "./filters";
+import { appendProjection, checkFieldPath, encodeSearch, type SearchQuery } from "./filters";
 import { certainlyNotApplied, DEFAULT_RETRY, isTransient, type RetryOptions, retryDelay, sleep } from "./retry";
 import {
   type Account,
@@ -33,6 +33,7 @@ import {
   parseTask,
   parseWhoAmI,
   type Task,
+  type TaskUser,
   type WhoAmI,
 } from "./schemas";
 import { type CallOptions, type Logger, stderrLogger, type TlsOptions, Transport } from "./transport";
@@ -59,8 +60,9 @@ export interface ClientOptions {
 }
 
 export interface GetOptions extends CallOptions {
-  /** Only these fields (and `_id`). */
+  /** Only these fields (and `_id`). Not together with `exclude` (IAP refuses the combination). */
   include?: readonly string[];
+  /** Every field but these; not `_id`, which the client needs. */
   exclude?: readonly string[];
 }
 
@@ -342,7 +344,7 @@ export class OperationsManagerClient {
         } catch {
           throw options.signal?.aborted ? new AbortedError("POST", path) : failure;
         }
-        if (reached(kind, task, me?.id, assignee)) return task;
+        if (reached(kind, task, me, assignee)) return task;
         const refusal = explain(kind, task, me);
         if (refusal) {
           const apiFailure = failure instanceof ApiError ? failure : undefined;
@@ -400,8 +402,7 @@ export class OperationsManagerClient {
 
 function projection(include: readonly string[] | undefined, exclude: readonly string[] | undefined): URLSearchParams {
   const query = new URLSearchParams();
-  appendFields(query, "include", include);
-  appendFields(query, "exclude", exclude);
+  appendProjection(query, include, exclude);
   return query;
 }
 
@@ -427,15 +428,26 @@ function pick(options: CallOptions): CallOptions {
   };
 }
 
+/**
+ * Whether two user references name the same user: by username when both have one (older IAP
+ * versions send owners as a username string, which has no id to compare), else by id.
+ */
+function sameUser(a: TaskUser, b: TaskUser): boolean {
+  if (a.username !== undefined && b.username !== undefined) return a.username === b.username;
+  return a.id === b.id;
+}
+
 /** The state the write wanted. A finished task is never "claimed" or "assigned", whoever it names. */
-function reached(kind: TaskWrite, task: Task, me: string | undefined, assignee: string | undefined): boolean {
+function reached(kind: TaskWrite, task: Task, me: WhoAmI | undefined, assignee: string | undefined): boolean {
   const open = task.status === undefined || !FINISHED.has(task.status);
   switch (kind) {
     case "claim":
-      return open && task.owner !== undefined && task.owner.id === me;
+      return open && task.owner !== undefined && me !== undefined && sameUser(task.owner, me);
     case "release":
       return task.owner === undefined;
     case "assign":
+      // Only the assignee's id is known here: an owner sent as a username cannot be matched, and
+      // the assign is sent again (it replaces the holder, so repeating it is harmless).
       return open && task.owner !== undefined && task.owner.id === assignee;
   }
 }
@@ -464,7 +476,7 @@ function explain(
   if (task.status !== undefined && FINISHED.has(task.status)) {
     return { reason: "finished", explanation: `${subject} is ${task.status} and cannot be ${verb}` };
   }
-  if (kind !== "assign" && task.owner && task.owner.id !== me?.id) {
+  if (kind !== "assign" && task.owner && !(me && sameUser(task.owner, me))) {
     const since = task.claimTime ? ` since ${task.claimTime}` : "";
     return {
       reason: "claimed-by-another",

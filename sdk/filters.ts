@@ -25,8 +25,9 @@ export interface SearchQuery {
   /** Field path to sort by. */
   sort?: string;
   order?: "asc" | "desc";
-  /** Only these fields (and `_id`). */
+  /** Only these fields (and `_id`). Not together with `exclude` (IAP refuses the combination). */
   include?: readonly string[];
+  /** Every field but these; `_id` cannot be left out (the client identifies documents by it). */
   exclude?: readonly string[];
   /** Fields IAP should expand in every result, e.g. `["metrics.owner"]`. */
   dereference?: readonly string[];
@@ -107,12 +108,33 @@ export function encodeSearch(query: SearchQuery = {}): URLSearchParams {
     if (query.order !== "asc" && query.order !== "desc") throw new ValidationError('order must be "asc" or "desc"');
     params.set("order", query.order === "asc" ? "1" : "-1");
   }
-  appendFields(params, "include", query.include);
-  appendFields(params, "exclude", query.exclude);
+  appendProjection(params, query.include, query.exclude);
   if (query.dereference !== undefined) {
     params.set("dereference", query.dereference.map((field) => checkFieldPath(field, "dereference")).join(","));
   }
   return params;
+}
+
+/**
+ * Adds `include` or `exclude`. IAP accepts them together only as `exclude=_id` beside an
+ * `include`, and a document without `_id` cannot be parsed into a Task or Job, so the client
+ * refuses both together and any `exclude` of `_id`: a ValidationError before anything is sent.
+ */
+export function appendProjection(
+  params: URLSearchParams,
+  include: readonly string[] | undefined,
+  exclude: readonly string[] | undefined,
+): void {
+  if (include !== undefined && exclude !== undefined) {
+    throw new ValidationError(
+      "include and exclude cannot be combined (IAP allows it only as exclude=_id, and results need their _id)",
+    );
+  }
+  if (exclude?.includes("_id")) {
+    throw new ValidationError("exclude cannot name _id: the client identifies tasks and jobs by it");
+  }
+  appendFields(params, "include", include);
+  appendFields(params, "exclude", exclude);
 }
 
 export function appendFields(

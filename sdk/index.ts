@@ -29,6 +29,6 @@ export {
 } from "./errors";
 export type { FilterValue, SearchFilters, SearchQuery } from "./filters";
 export type { RetryOptions } from "./retry";
-export type { Account, Job, Page, Task, TaskStatus, TaskType, TaskUser, WhoAmI } from "./schemas";
+export type { Account, Job, JobTask, Page, Task, TaskStatus, TaskType, TaskUser, WhoAmI } from "./schemas";
 export type { CallOptions, Logger, LogRecord, TlsOptions } from "./transport";
 export { VERSION } from "./version";

@@ -15,7 +15,11 @@ export type TaskStatus =
   | "failure"
   | "paused";
 
-/** A user a task refers to: always an id; the username when IAP sent the user object. */
+/**
+ * A user a task refers to: `id` as IAP sent it; `username` when IAP sent the user object, or sent
+ * the reference as a username string (older versions: `"Pronghorn"`), in which case `id` is that
+ * same string. A bare 24-hex string is an id; any other string is a username.
+ */
 export interface TaskUser {
   id: string;
   username?: string;
@@ -40,13 +44,27 @@ export interface Task {
   raw: Record<string, unknown>;
 }
 
+/**
+ * A task as its job lists it (fields as IAP sent them). `taskId` is the task key again, not a
+ * task document id: the task documents' ids (UUIDs) are `iterations`, the last one current.
+ * Besides task keys, IAP's map may hold entries such as `workflow_start` and `workflow_end`.
+ */
+export interface JobTask {
+  taskId?: string;
+  iterations?: string[];
+  name?: string;
+  type?: string;
+  status?: string;
+  [field: string]: unknown;
+}
+
 export interface Job {
   id: string;
   name?: string;
   description?: string;
   status?: string;
   /** The job's tasks by job-local key, as IAP lists them. */
-  tasks?: Record<string, Record<string, unknown>>;
+  tasks?: Record<string, JobTask>;
   raw: Record<string, unknown>;
 }
 
@@ -202,6 +220,10 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, origin
  * Empty values mean "none". Numbers below 1e11 are taken as seconds: as milliseconds they would
  * fall in 1973, which no claim does.
  */
+/** 0000-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z in epoch milliseconds. */
+const FIRST_MS_OF_YEAR_0 = -62167219200000;
+const FIRST_MS_OF_YEAR_10000 = 253402300800000;
+
 export function normaliseTime(value: unknown, origin: Origin, field: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   let ms: number;
@@ -213,13 +235,19 @@ export function normaliseTime(value: unknown, origin: Origin, field: string): st
   } else {
     return fail(origin, `${field} is neither a time string nor epoch milliseconds`);
   }
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return fail(origin, `${field} "${String(value)}" is not a time`);
+  // Years 0000-9999 only: beyond them toISOString() writes "+010000-…", which is not the ISO-8601
+  // form the client promises (and no task is claimed in year 10000).
+  if (!Number.isFinite(ms) || ms < FIRST_MS_OF_YEAR_0 || ms >= FIRST_MS_OF_YEAR_10000) {
+    return fail(origin, `${field} "${String(value)}" is not a time`);
+  }
   return new Date(ms).toISOString();
 }
 
+const USER_ID = /^[0-9a-fA-F]{24}$/;
+
 function normaliseUser(value: z.infer<typeof userRef>): TaskUser | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value === "string") return { id: value };
+  if (typeof value === "string") return USER_ID.test(value) ? { id: value } : { id: value, username: value };
   const id = value._id ?? value.id;
   if (!id) return value.username ? { id: value.username, username: value.username } : undefined;
   return value.username ? { id, username: value.username } : { id };
@@ -258,7 +286,7 @@ export function parseJob(value: unknown, origin: Origin): Job {
   if (doc.name !== undefined) job.name = doc.name;
   if (typeof doc.description === "string") job.description = doc.description;
   if (doc.status !== undefined) job.status = doc.status;
-  if (doc.tasks) job.tasks = doc.tasks as Record<string, Record<string, unknown>>;
+  if (doc.tasks) job.tasks = doc.tasks as Record<string, JobTask>;
   return job;
 }
 

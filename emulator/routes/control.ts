@@ -1,12 +1,12 @@
 // The control API for tests and demos, under /_emulator (a prefix IAP does not use), registered only
 // when the emulator is started with control enabled.
-import { badRequest, notFound } from "../errors";
+import { badRequest, EmulatorError, notFound } from "../errors";
 import type { FaultPlan } from "../faults";
 import type { UserRecord } from "../model";
 import { envelope, type Reply, type RequestContext, type Router } from "../router";
 import type { EmulatorSeed } from "../seed";
 import { type EmulatorSettings, updateSettings } from "../settings";
-import type { EmulatorState } from "../state";
+import { type EmulatorState, StateFileError } from "../state";
 
 export interface RequestLogEntry {
   method: string;
@@ -49,6 +49,11 @@ export function registerControlRoutes(router: Router, deps: ControlDeps): void {
     try {
       deps.reset(seed as EmulatorSeed | undefined);
     } catch (error) {
+      // Nothing was reset either way: a seed that does not build is the caller's (400), a state
+      // file that cannot be written the emulator's (500).
+      if (error instanceof StateFileError) {
+        throw new EmulatorError(500, `The reset was not made: the emulator ${error.message}`, "internal");
+      }
       throw badRequest(error instanceof Error ? error.message : String(error));
     }
     const snapshot = deps.state.snapshot();

@@ -2,6 +2,7 @@
 // rule chosen here is stated beside it and listed in the README's emulator section.
 import {
   ACTION_DEREFERENCE,
+  checkProjection,
   type Dereference,
   parseDereference,
   presentJob,
@@ -13,10 +14,10 @@ import { badRequest, conflict, forbidden, notFound } from "../errors";
 import { OBJECT_ID, TASK_ID, TASK_KEY } from "../ids";
 import type { JobRecord, TaskRecord, UserRecord } from "../model";
 import { envelope, type RequestContext, type Router } from "../router";
-import { parseSearch, search } from "../search";
+import { parseSearch, type SearchQuery, search } from "../search";
 import type { EmulatorSettings } from "../settings";
 import type { EmulatorState } from "../state";
-import { finishTask, isFinished, startJob } from "../workflow";
+import { finishTask, isFinished, startJob, taskChanged } from "../workflow";
 
 export interface OperationsDeps {
   state: EmulatorState;
@@ -34,6 +35,21 @@ function username(state: EmulatorState, userId: string | undefined): string {
   return (userId && state.users.get(userId)?.username) || String(userId);
 }
 
+/**
+ * IAP's search metadata. Where there is no next or previous page (the last page, a skip past the
+ * end; the first page) its skip is null.
+ */
+function pageMetadata(query: SearchQuery, total: number, currentPageSize: number) {
+  return {
+    skip: query.skip,
+    limit: query.limit,
+    total,
+    nextPageSkip: query.skip + query.limit < total ? query.skip + query.limit : null,
+    previousPageSkip: query.skip > 0 ? Math.max(0, query.skip - query.limit) : null,
+    currentPageSize,
+  };
+}
+
 /** Viewers read; operators and admins act. */
 function requireOperator(user: UserRecord, action: string): void {
   if (!user.roles.includes("operator") && !user.roles.includes("admin")) {
@@ -48,7 +64,9 @@ export function registerOperationsRoutes(router: Router, deps: OperationsDeps): 
   const presentation = (dereference: ReadonlySet<Dereference>): TaskPresentation => ({
     dereference,
     epochClaimTime: deps.settings().epochClaimTime,
+    ownerAsUsername: deps.settings().ownerAsUsername,
   });
+  const jobPresentation = () => ({ ownerAsUsername: deps.settings().ownerAsUsername });
 
   const taskById = (ctx: RequestContext): TaskRecord => {
     const id = ctx.params.taskId as string;
@@ -92,23 +110,37 @@ export function registerOperationsRoutes(router: Router, deps: OperationsDeps): 
     task.last_updated = now.toISOString();
   };
 
-  const actionReply = (message: string, task: TaskRecord) => ({
-    json: envelope(message, presentTask(state, task, presentation(ACTION_DEREFERENCE))),
-  });
+  const actionReply = (message: string, task: TaskRecord) => {
+    taskChanged(state, task); // the job's entry for the task shows its new owner and status
+    return { json: envelope(message, presentTask(state, task, presentation(ACTION_DEREFERENCE))) };
+  };
 
   router.add("GET", `${base}/tasks`, (ctx) => {
     ctx.user();
     const query = parseSearch(ctx.query);
-    const { page, total } = search(state.tasks.values(), query);
+    checkProjection(ctx.query.get("include"), ctx.query.get("exclude"));
+    // Filters and sort read the documents as served (claim times and owners in the configured
+    // form), before anything is dereferenced.
+    const served = [...state.tasks.values()].map((task) => ({
+      task,
+      _id: task._id,
+      doc: presentTask(state, task, presentation(new Set())),
+    }));
+    const { page, total } = search(served, query, (item) => item.doc);
     const dereference = parseDereference(ctx.query.get("dereference"));
-    const data = page.map((task) =>
-      project(presentTask(state, task, presentation(dereference)), ctx.query.get("include"), ctx.query.get("exclude")),
+    const data = page.map(({ task, doc }) =>
+      project(
+        dereference.size > 0 ? presentTask(state, task, presentation(dereference)) : doc,
+        ctx.query.get("include"),
+        ctx.query.get("exclude"),
+      ),
     );
-    return { json: envelope("Successfully retrieved items", data, { total, skip: query.skip, limit: query.limit }) };
+    return { json: envelope("Successfully retrieved items", data, pageMetadata(query, total, data.length)) };
   });
 
   router.add("GET", `${base}/tasks/:taskId`, (ctx) => {
     ctx.user();
+    checkProjection(ctx.query.get("include"), ctx.query.get("exclude"));
     const task = taskById(ctx);
     const doc = presentTask(state, task, presentation(parseDereference(ctx.query.get("dereference"))));
     return {
@@ -173,18 +205,21 @@ export function registerOperationsRoutes(router: Router, deps: OperationsDeps): 
   router.add("GET", `${base}/jobs`, (ctx) => {
     ctx.user();
     const query = parseSearch(ctx.query);
-    const { page, total } = search(state.jobs.values(), query);
-    const data = page.map((job) => project(presentJob(job), ctx.query.get("include"), ctx.query.get("exclude")));
-    return { json: envelope("Successfully retrieved items", data, { total, skip: query.skip, limit: query.limit }) };
+    checkProjection(ctx.query.get("include"), ctx.query.get("exclude"));
+    const served = [...state.jobs.values()].map((job) => presentJob(state, job, jobPresentation()) as { _id: string });
+    const { page, total } = search(served, query);
+    const data = page.map((doc) => project(doc, ctx.query.get("include"), ctx.query.get("exclude")));
+    return { json: envelope("Successfully retrieved items", data, pageMetadata(query, total, data.length)) };
   });
 
   router.add("GET", `${base}/jobs/:jobId`, (ctx) => {
     ctx.user();
+    checkProjection(ctx.query.get("include"), ctx.query.get("exclude"));
     const job = jobById(ctx.params.jobId as string);
     return {
       json: envelope(
         "Successfully retrieved the requested item",
-        project(presentJob(job), ctx.query.get("include"), ctx.query.get("exclude")),
+        project(presentJob(state, job, jobPresentation()), ctx.query.get("include"), ctx.query.get("exclude")),
       ),
     };
   });
@@ -224,7 +259,7 @@ export function registerOperationsRoutes(router: Router, deps: OperationsDeps): 
       user,
       deps.now(),
     );
-    return { json: envelope("Successfully created the requested item", presentJob(job)) };
+    return { json: envelope("Successfully created the requested item", presentJob(state, job, jobPresentation())) };
   });
 
   // IAP does not document this payload; the emulator answers what a manual task's form needs.

@@ -18,11 +18,11 @@ const finish = (jobId: string, key: string, auth: readonly [string, string], bod
 
 const success = { taskData: { finish_state: "success", variables: { approved: true } } };
 
+/** Claims the task with this key, found as IAP's clients find it: the last of its job entry's `iterations`. */
 async function claimKey(jobId: string, key: string, auth: readonly [string, string]) {
   const job = await call(emulator().url, "GET", `/operations-manager/jobs/${jobId}`, { auth });
-  const res = await call(emulator().url, "POST", `/operations-manager/tasks/${job.json.data.tasks[key].taskId}/claim`, {
-    auth,
-  });
+  const taskId = job.json.data.tasks[key].iterations.at(-1);
+  const res = await call(emulator().url, "POST", `/operations-manager/tasks/${taskId}/claim`, { auth });
   expect(res.status).toBe(200);
 }
 
@@ -48,6 +48,56 @@ test("jobs/start creates a job whose automatic task has run and whose first manu
   expect(fetched.json.data).toEqual({ _id: job._id, status: "running" });
 });
 
+test("a job lists its tasks by key as IAP does: taskId is the key, the task ids are iterations", async () => {
+  const job = await startJob();
+  expect(Object.keys(job.tasks).sort()).toEqual(["a1", "b2", "c3", "d4"]);
+  for (const [key, entry] of Object.entries(job.tasks) as [string, Record<string, unknown>][]) {
+    expect(entry.taskId).toBe(key);
+    expect(entry.iterations).toEqual([expect.stringMatching(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/)]);
+    const task = await call(emulator().url, "GET", `/operations-manager/tasks/${(entry.iterations as string[])[0]}`, {
+      auth: AS.pipeline,
+    });
+    expect(task.json.data.job).toMatchObject({ _id: job._id, task: key });
+    expect(entry).toEqual({
+      taskId: key,
+      iterations: [task.json.data._id],
+      name: task.json.data.name,
+      canvasName: task.json.data.name,
+      summary: task.json.data.summary,
+      app: task.json.data.app,
+      type: task.json.data.type,
+      status: task.json.data.status,
+      groups: task.json.data.groups,
+      owner: "",
+      finish_state: key === "a1" ? "success" : null,
+      variables: { incoming: {}, outgoing: {}, error: "", decorators: task.json.data.variables.decorators },
+    });
+  }
+});
+
+test("a job's task entry follows its task: owner on claim, release and assign; status and finish state", async () => {
+  const job = await startJob();
+  const entry = async (key: string) =>
+    (await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}`, { auth: AS.pipeline })).json.data.tasks[
+      key
+    ];
+  const whoami = async (auth: readonly [string, string]) =>
+    (await call(emulator().url, "GET", "/whoami", { auth })).json.id as string;
+  const b2 = job.tasks.b2.iterations[0];
+  await claimKey(job._id, "b2", AS.alice);
+  expect((await entry("b2")).owner).toBe(await whoami(AS.alice));
+  await call(emulator().url, "POST", `/operations-manager/tasks/${b2}/release`, { auth: AS.alice });
+  expect((await entry("b2")).owner).toBe("");
+  const bob = await whoami(AS.bob);
+  await call(emulator().url, "POST", `/operations-manager/tasks/${b2}/assign`, {
+    auth: AS.pipeline,
+    body: { userId: bob },
+  });
+  expect((await entry("b2")).owner).toBe(bob);
+  await finish(job._id, "b2", AS.bob, success);
+  expect(await entry("b2")).toMatchObject({ status: "complete", finish_state: "success", owner: bob });
+});
+
 test.each([
   [{}, /workflow/],
   [{ workflow: "No such workflow" }, /Workflow "No such workflow" does not exist/],
@@ -68,7 +118,9 @@ test("a read-only user cannot start jobs", async () => {
 });
 
 test("GET a job: malformed id 400, unknown 404", async () => {
-  expect((await call(emulator().url, "GET", "/operations-manager/jobs/xyz", { auth: AS.pipeline })).status).toBe(400);
+  const malformed = await call(emulator().url, "GET", "/operations-manager/jobs/xyz", { auth: AS.pipeline });
+  expect(malformed.status).toBe(400);
+  expect(malformed.json.message).toBe('Invalid job id "xyz": a job id is 24 hexadecimal characters');
   const unknown = await call(emulator().url, "GET", "/operations-manager/jobs/0123456789abcdef01234567", {
     auth: AS.pipeline,
   });
@@ -83,7 +135,7 @@ test("the manual controller answers the task's form data", async () => {
   });
   expect(res.status).toBe(200);
   expect(res.json.data).toMatchObject({
-    _id: job.tasks.b2.taskId,
+    _id: job.tasks.b2.iterations[0],
     name: "Approve change",
     status: "running",
     view: "/workflow_engine/task/ViewData",
@@ -118,6 +170,7 @@ test("the manual controller answers the task's form data", async () => {
     },
   );
   expect(badKey.status).toBe(400);
+  expect(badKey.json.message).toBe('Invalid task key "xyz12": a task key is 1 to 4 hexadecimal digits');
 });
 
 test("finishing the manual tasks moves the job on and completes it", async () => {

@@ -29,16 +29,29 @@ test("exposes the request log, faults, settings and reset without the HTTP contr
   expect((await call(emulator.url, "GET", "/whoami", { auth: AS.pipeline })).status).toBe(200);
   expect(emulator.requests().map((r) => r.status)).toEqual([503, 200]);
 
+  const tasks = () => [...emulator.state.tasks.values()];
+  const id = tasks().find((t) => t.name === "Approve change")?._id;
+  const automatic = tasks().find((t) => t.name === "Prepare change")?._id;
+  const claimAutomatic = () =>
+    call(emulator.url, "POST", `/operations-manager/tasks/${automatic}/claim`, { auth: AS.pipeline });
+  expect((await claimAutomatic()).status).toBe(400);
   emulator.updateSettings({ businessErrorsAs500: true });
   expect(emulator.settings().businessErrorsAs500).toBe(true);
-  const id = [...emulator.state.tasks.values()].find((t) => t.name === "Approve change")?._id;
+  const refused = await claimAutomatic();
+  expect(refused.status).toBe(500);
+  expect(refused.json.message).toMatch(/is an automatic task: only manual tasks can be claimed/);
   await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
   expect(emulator.state.tasks.get(id as string)?.metrics.owner).toBeDefined();
 
   emulator.reset();
   expect(emulator.settings().businessErrorsAs500).toBe(false);
   expect(emulator.requests()).toEqual([]);
-  expect([...emulator.state.tasks.values()].some((t) => t._id === id)).toBe(false); // a fresh job
+  expect(tasks().some((t) => t._id === id)).toBe(false); // a fresh job
+  const fresh = tasks().find((t) => t.name === "Prepare change")?._id;
+  const afterReset = await call(emulator.url, "POST", `/operations-manager/tasks/${fresh}/claim`, {
+    auth: AS.pipeline,
+  });
+  expect(afterReset.status).toBe(400); // the start-up setting again
   // The control API stays off unless asked for.
   expect((await call(emulator.url, "GET", "/_emulator/health")).status).toBe(404);
 });

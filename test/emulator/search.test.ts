@@ -30,13 +30,56 @@ beforeAll(async () => {
 const search = async (query: string) => {
   const res = await call(emulator().url, "GET", `/operations-manager/tasks?${query}`, { auth: AS.admin });
   expect(res.status).toBe(200);
-  return res.json as { data: Record<string, unknown>[]; metadata: { total: number; skip: number; limit: number } };
+  return res.json as {
+    data: Record<string, unknown>[];
+    metadata: Record<"skip" | "limit" | "total" | "currentPageSize", number> &
+      Record<"nextPageSkip" | "previousPageSkip", number | null>;
+  };
 };
 
-test("without filters answers the first 25 with total, skip and limit", async () => {
+/** IAP's search metadata for a page; null where there is no next or previous page. */
+const metadata = (skip: number, limit: number, total: number, size: number) => ({
+  skip,
+  limit,
+  total,
+  nextPageSkip: skip + limit < total ? skip + limit : null,
+  previousPageSkip: skip > 0 ? Math.max(0, skip - limit) : null,
+  currentPageSize: size,
+});
+
+test("without filters answers the first 25 with IAP's paging metadata", async () => {
   const res = await search("");
-  expect(res.metadata).toEqual({ total: JOBS * 3, skip: 0, limit: 25 });
+  expect(res.metadata).toEqual({
+    skip: 0,
+    limit: 25,
+    total: JOBS * 3,
+    nextPageSkip: null,
+    previousPageSkip: null,
+    currentPageSize: JOBS * 3,
+  });
   expect(res.data).toHaveLength(JOBS * 3);
+});
+
+test("paging metadata: the next and previous skips, null at the ends, and the page's size", async () => {
+  expect((await search("limit=5")).metadata).toEqual({
+    skip: 0,
+    limit: 5,
+    total: 21,
+    nextPageSkip: 5,
+    previousPageSkip: null,
+    currentPageSize: 5,
+  });
+  expect((await search("limit=5&skip=7")).metadata).toMatchObject({ nextPageSkip: 12, previousPageSkip: 2 });
+  expect((await search("limit=5&skip=20")).metadata).toEqual({
+    skip: 20,
+    limit: 5,
+    total: 21,
+    nextPageSkip: null,
+    previousPageSkip: 15,
+    currentPageSize: 1,
+  });
+  expect((await search("limit=5&skip=16")).metadata).toMatchObject({ nextPageSkip: null, currentPageSize: 5 });
+  expect((await search("skip=100")).metadata).toMatchObject({ nextPageSkip: null, currentPageSize: 0 });
 });
 
 test("equals on a dotted path finds the tasks of one job", async () => {
@@ -82,7 +125,7 @@ test("skip and limit page through without overlap or gaps", async () => {
   const seen: string[] = [];
   for (let skip = 0; skip < JOBS * 3; skip += 5) {
     const page = await search(`limit=5&skip=${skip}`);
-    expect(page.metadata).toEqual({ total: JOBS * 3, skip, limit: 5 });
+    expect(page.metadata).toEqual(metadata(skip, 5, JOBS * 3, page.data.length));
     seen.push(...page.data.map((t) => t._id as string));
   }
   expect(seen).toHaveLength(JOBS * 3);
@@ -107,6 +150,34 @@ test("include and exclude project every item", async () => {
   for (const item of excluded.data) expect(item.variables).toBeUndefined();
 });
 
+test("include with exclude only as exclude=_id, as IAP allows; any other combination is a 400", async () => {
+  const withoutId = await search("limit=2&include=name&exclude=_id");
+  expect(withoutId.data).toEqual([{ name: expect.any(String) }, { name: expect.any(String) }]);
+  for (const route of ["tasks", "jobs"]) {
+    const res = await call(emulator().url, "GET", `/operations-manager/${route}?include=name&exclude=variables`, {
+      auth: AS.admin,
+    });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      message: "include and exclude cannot be combined, except exclude=_id beside an include (got exclude=variables)",
+      data: null,
+      metadata: {},
+    });
+  }
+  const one = await call(
+    emulator().url,
+    "GET",
+    `/operations-manager/jobs/${jobIds[0]}?include=name&exclude=_id,status`,
+    {
+      auth: AS.admin,
+    },
+  );
+  expect(one.status).toBe(400);
+  const onlyExclude = await search("limit=1&exclude=_id");
+  expect(onlyExclude.data[0]?._id).toBeUndefined();
+  expect(onlyExclude.data[0]?.name).toEqual(expect.any(String));
+});
+
 test("projections cannot reach prototype machinery", async () => {
   const res = await search("limit=1&include=__proto__.polluted,constructor.prototype");
   expect(Object.keys(res.data[0] as object)).toEqual(["_id"]);
@@ -129,6 +200,13 @@ test("jobs search with the same operators", async () => {
   expect(res.json.metadata.total).toBe(1);
   expect(res.json.data).toEqual([{ _id: jobIds[3], description: "Change 3", status: "running" }]);
   const paged = await call(emulator().url, "GET", "/operations-manager/jobs?limit=3&skip=6", { auth: AS.admin });
-  expect(paged.json.metadata).toEqual({ total: JOBS, skip: 6, limit: 3 });
+  expect(paged.json.metadata).toEqual({
+    skip: 6,
+    limit: 3,
+    total: JOBS,
+    nextPageSkip: null,
+    previousPageSkip: 3,
+    currentPageSize: 1,
+  });
   expect(paged.json.data).toHaveLength(1);
 });

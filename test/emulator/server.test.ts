@@ -1,23 +1,73 @@
 // Input safety, the control API's switches and act-as, persistence across restarts, and the command.
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_CREDENTIALS as C, type EmulatorSeed } from "../../emulator";
+import { DEFAULT_CREDENTIALS as C, type EmulatorSeed, type StateSnapshot } from "../../emulator";
 import { AS, call, EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
+
+/**
+ * Sends a JSON POST /login with these headers and chunks but never ends it, and resolves with the
+ * answer the server gives meanwhile: only a server that refuses the body early answers at all.
+ */
+function answerBeforeBodyEnds(
+  url: string,
+  headers: Record<string, string>,
+  chunks: Buffer[],
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}/login`, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", ...headers },
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error("no answer within 5 s while the body was still being sent"));
+    }, 5000);
+    req.on("response", (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (part) => {
+        text += part;
+      });
+      res.on("end", () => {
+        clearTimeout(timer);
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) });
+      });
+    });
+    // Writing on after the server answered and closed may fail; only the answer matters.
+    req.on("error", () => {});
+    req.on("close", () => {
+      clearTimeout(timer);
+      reject(new Error("the connection closed without an answer")); // a no-op once resolved
+    });
+    req.flushHeaders();
+    for (const chunk of chunks) req.write(chunk);
+  });
+}
 
 describe("input safety", () => {
   const emulator = useEmulatorProcess({ resetEachTest: false });
 
-  test("a body over the limit (1 MiB) is refused with 413", async () => {
-    const res = await call(emulator().url, "POST", "/login", {
-      rawBody: JSON.stringify({ user: { username: "x".repeat(2 * 1024 * 1024), password: "y" } }),
-      headers: { "content-type": "application/json" },
-    }).catch((error: Error) => ({ status: -1, json: undefined, error }));
-    // The emulator answers 413 and closes; a client still sending may see the close instead.
-    expect([413, -1]).toContain(res.status);
-    if (res.status === 413)
-      expect(res.json).toEqual({ message: expect.stringMatching(/larger than/), data: null, metadata: {} });
+  test("a body declared over the limit (1 MiB) is refused with 413 before it is sent", async () => {
+    const res = await answerBeforeBodyEnds(emulator().url, { "content-length": String(2 * 1024 * 1024) }, []);
+    expect(res.status).toBe(413);
+    expect(res.headers.connection).toBe("close");
+    expect(res.json).toEqual({ message: "Request body larger than 1048576 bytes", data: null, metadata: {} });
+  });
+
+  test("a streamed body that grows over the limit is refused with 413 once it does", async () => {
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    const res = await answerBeforeBodyEnds(
+      emulator().url,
+      { "transfer-encoding": "chunked" },
+      Array.from({ length: 17 }, () => chunk), // 1 MiB + 64 KiB, and the request never ends
+    );
+    expect(res.status).toBe(413);
+    expect(res.json).toEqual({ message: "Request body larger than 1048576 bytes", data: null, metadata: {} });
   });
 
   test("invalid JSON is a 400 in the envelope", async () => {
@@ -148,6 +198,18 @@ describe("control API", () => {
   });
 });
 
+/** The demo seed's state, as a state file holds it. */
+async function demoState(): Promise<StateSnapshot> {
+  const seeded = await EmulatorProcess.start();
+  try {
+    return await seeded.control<StateSnapshot>("GET", "/state");
+  } finally {
+    await seeded.stop();
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 describe("persistence and the command", () => {
   let dir: string;
   beforeEach(() => {
@@ -192,7 +254,157 @@ describe("persistence and the command", () => {
   test("a state file that is not one is refused at start", async () => {
     const stateFile = path.join(dir, "state.json");
     fs.writeFileSync(stateFile, JSON.stringify({ hello: "world" }));
-    await expect(EmulatorProcess.start({ stateFile })).rejects.toThrow(/is not an emulator state file/);
+    await expect(EmulatorProcess.start({ stateFile })).rejects.toThrow(
+      `State file ${stateFile} cannot be used: it has no "version": 1 or 2 (is it an emulator state file?)`,
+    );
+  });
+
+  test("a partial, broken or inconsistent state file is refused naming the file and the field, never a TypeError", async () => {
+    const stateFile = path.join(dir, "state.json");
+    const state = await demoState();
+    const cases: [unknown, string][] = [
+      [{ version: 2, tasks: [] }, "users should be an array, but is nothing"],
+      [
+        { ...state, tasks: state.tasks.map((t, i) => (i === 1 ? { ...t, metrics: null } : t)) },
+        "tasks[1].metrics should be an object, but is null",
+      ],
+      [
+        { ...state, users: [{ ...state.users[0], roles: ["boss"] }] },
+        'users[0].roles[0] should be one of "admin", "operator", "viewer"',
+      ],
+      [{ ...state, tasks: state.tasks.slice(1) }, `names task ${state.tasks[0]?._id}, which is not in tasks`],
+    ];
+    for (const [content, problem] of cases) {
+      fs.writeFileSync(stateFile, JSON.stringify(content));
+      const error = await EmulatorProcess.start({ stateFile }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain(`State file ${stateFile} cannot be used: `);
+      expect((error as Error).message).toContain(problem);
+      expect((error as Error).message).not.toMatch(/TypeError/);
+    }
+    fs.writeFileSync(stateFile, '{"version": 2, "users": [');
+    await expect(EmulatorProcess.start({ stateFile })).rejects.toThrow(`State file ${stateFile} is not valid JSON`);
+  });
+
+  test("a version 1 state file (task ids in taskId) is read as IAP's shape: taskId the key, ids in iterations", async () => {
+    const state = await demoState();
+    const v1 = {
+      ...state,
+      version: 1,
+      jobs: state.jobs.map((job) => ({
+        ...job,
+        tasks: Object.fromEntries(
+          Object.entries(job.tasks).map(([key, entry]) => [
+            key,
+            {
+              name: entry.name,
+              type: entry.type,
+              status: entry.status,
+              summary: entry.summary,
+              taskId: entry.iterations[0],
+            },
+          ]),
+        ),
+      })),
+    };
+    const stateFile = path.join(dir, "state.json");
+    fs.writeFileSync(stateFile, JSON.stringify(v1));
+    const emulator = await EmulatorProcess.start({ stateFile });
+    try {
+      const job = state.jobs[0] as (typeof state.jobs)[number];
+      const res = await call(emulator.url, "GET", `/operations-manager/jobs/${job._id}`, { auth: AS.pipeline });
+      expect(res.json.data.tasks).toEqual(job.tasks);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test("a change that cannot be stored answers 500 and is undone; once the file can be written it is stored", async () => {
+    const stateFile = path.join(dir, "state.json");
+    const emulator = await EmulatorProcess.start({ stateFile });
+    try {
+      const list = await call(emulator.url, "GET", "/operations-manager/tasks?equals[name]=Approve%20change", {
+        auth: AS.pipeline,
+      });
+      const id = list.json.data[0]._id;
+      // A directory in the file's place: the write fails for any user, root included.
+      fs.rmSync(stateFile);
+      fs.mkdirSync(path.join(stateFile, "in-the-way"), { recursive: true });
+      const refused = await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
+      expect(refused.status).toBe(500);
+      expect(refused.json).toEqual({
+        message: expect.stringMatching(
+          new RegExp(
+            `^The change was not made: the emulator could not write the state file ${escapeRegExp(stateFile)}: `,
+          ),
+        ),
+        data: null,
+        metadata: {},
+      });
+      const task = await call(emulator.url, "GET", `/operations-manager/tasks/${id}`, { auth: AS.pipeline });
+      expect(task.json.data.metrics.owner).toBeUndefined();
+      const asAlice = await fetch(`${emulator.url}/_emulator/as/alice/operations-manager/tasks/${id}/claim`, {
+        method: "POST",
+      });
+      expect(asAlice.status).toBe(500);
+      expect(fs.readdirSync(dir)).toEqual(["state.json"]); // no temporary file left behind
+
+      fs.rmSync(stateFile, { recursive: true });
+      const stored = await call(emulator.url, "POST", `/operations-manager/tasks/${id}/claim`, { auth: AS.pipeline });
+      expect(stored.status).toBe(200);
+      const onDisk = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+      expect(onDisk.tasks.find((t: { _id: string }) => t._id === id).metrics.owner).toBe(
+        stored.json.data.metrics.owner._id,
+      );
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test("a reset that cannot be stored answers 500 and changes nothing", async () => {
+    const stateFile = path.join(dir, "state.json");
+    const emulator = await EmulatorProcess.start({ stateFile });
+    try {
+      const before = await emulator.control<{ jobs: { _id: string }[] }>("GET", "/state");
+      fs.rmSync(stateFile);
+      fs.mkdirSync(path.join(stateFile, "in-the-way"), { recursive: true });
+      await expect(emulator.reset()).rejects.toThrow(
+        /^control POST \/reset: 500 The reset was not made: the emulator could not write the state file /,
+      );
+      const after = await emulator.control<{ jobs: { _id: string }[] }>("GET", "/state");
+      expect(after.jobs.map((j) => j._id)).toEqual(before.jobs.map((j) => j._id));
+      fs.rmSync(stateFile, { recursive: true });
+      await emulator.reset();
+      const reset = await emulator.control<{ jobs: { _id: string }[] }>("GET", "/state");
+      expect(reset.jobs.map((j) => j._id)).not.toEqual(before.jobs.map((j) => j._id));
+      expect(JSON.parse(fs.readFileSync(stateFile, "utf8")).jobs).toEqual(reset.jobs);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  test("with a state file the banner shows the users it holds; --seed beside an existing one is an error", async () => {
+    const stateFile = path.join(dir, "state.json");
+    const seedFile = path.join(dir, "seed.json");
+    fs.writeFileSync(
+      seedFile,
+      JSON.stringify({
+        users: [{ username: "ci", password: "ci-pw", roles: ["viewer"] }],
+      } satisfies EmulatorSeed),
+    );
+    const first = await EmulatorProcess.start({ stateFile, seedFile }); // no file yet: the seed starts it
+    await first.stop();
+    const resumed = await EmulatorProcess.start({ stateFile });
+    try {
+      const banner = await resumed.output(/read-only/);
+      expect(banner).toContain("read-only  ci / ci-pw");
+      expect(banner).not.toContain("svc-pipeline");
+    } finally {
+      await resumed.stop();
+    }
+    await expect(EmulatorProcess.start({ stateFile, seedFile })).rejects.toThrow(
+      `--seed ${seedFile} cannot be used with --state-file ${stateFile}, which exists`,
+    );
   });
 
   test("a state file keeps a claim across a restart, and SIGTERM stops the process cleanly", async () => {
@@ -221,7 +433,10 @@ describe("persistence and the command", () => {
     const plain = await EmulatorProcess.start({ control: false });
     try {
       expect(plain.stdout[0]).toBe(plain.url);
-      expect(await plain.output(/read-only/)).toContain("svc-pipeline / pipeline-secret");
+      const banner = await plain.output(/OAuth/);
+      expect(banner).toContain("operator   svc-pipeline / pipeline-secret");
+      expect(banner).toContain("read-only  auditor / auditor-secret");
+      expect(banner).toContain("client_id=pipeline-client client_secret=pipeline-client-secret (acts as svc-pipeline)");
     } finally {
       await plain.stop();
     }

@@ -56,6 +56,15 @@ describe("GET /operations-manager/tasks/:taskId", () => {
     expect(excluded.json.data.variables).toBeUndefined();
     expect(excluded.json.data.metrics).toBeUndefined();
     expect(excluded.json.data.name).toBe("Approve change");
+    const both = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}?include=name&exclude=metrics`, {
+      auth: AS.pipeline,
+    });
+    expect(both.status).toBe(400);
+    expect(both.json.message).toMatch(/^include and exclude cannot be combined, except exclude=_id/);
+    const withoutId = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}?include=name&exclude=_id`, {
+      auth: AS.pipeline,
+    });
+    expect(withoutId.json.data).toEqual({ name: "Approve change" });
   });
 
   test("dereference=job expands the job; users and groups expand to objects", async () => {
@@ -66,7 +75,13 @@ describe("GET /operations-manager/tasks/:taskId", () => {
     });
     const task = res.json.data;
     expect(task.job).toMatchObject({ name: "Change approval", status: "running", type: "automation" });
-    expect(task.job.tasks.b2).toMatchObject({ name: "Approve change", taskId: _id });
+    // The job lists the task under its key: `taskId` repeats the key, the document id is in `iterations`.
+    expect(task.job.tasks.b2).toMatchObject({
+      taskId: "b2",
+      iterations: [_id],
+      name: "Approve change",
+      owner: await userId("alice"),
+    });
     expect(task.metrics.owner).toMatchObject({ username: "alice", provenance: "Local AAA" });
     expect(task.metrics.owner.password).toBeUndefined();
     expect(task.groups.map((g: { name: string }) => g.name).sort()).toEqual(["approvers", "pipelines"]);
@@ -78,7 +93,7 @@ describe("GET /operations-manager/tasks/:taskId", () => {
     const malformed = await call(emulator().url, "GET", "/operations-manager/tasks/not-a-uuid", { auth: AS.pipeline });
     expect(malformed.status).toBe(400);
     expect(malformed.json).toEqual({
-      message: expect.stringMatching(/Invalid task id "not-a-uuid"/),
+      message: 'Invalid task id "not-a-uuid": a task id is a UUID',
       data: null,
       metadata: {},
     });
@@ -126,6 +141,8 @@ describe("claim", () => {
   test("re-claim by the owner succeeds and changes nothing", async () => {
     const { _id } = await taskNamed("Approve change");
     const first = await claim(_id, AS.pipeline);
+    // Later than the first claim's millisecond, so a claim time set again would differ.
+    await new Promise((resolve) => setTimeout(resolve, 25));
     const second = await claim(_id, AS.pipeline);
     expect(second.status).toBe(200);
     expect(second.json.data.metrics.claim_time).toBe(first.json.data.metrics.claim_time);
@@ -290,6 +307,31 @@ describe("the switch that makes every business error a 500", () => {
     } finally {
       await strict.stop();
     }
+  });
+});
+
+describe("owners as usernames (older IAP versions)", () => {
+  test("metrics.owner and metrics.user are served as the username, never dereferenced; filters read that form", async () => {
+    await emulator().settings({ ownerAsUsername: true });
+    const { _id, job } = await taskNamed("Approve change");
+    const claimed = await claim(_id, AS.pipeline);
+    expect(claimed.status).toBe(200);
+    expect(claimed.json.data.metrics).toMatchObject({ owner: "svc-pipeline", user: "svc-pipeline" });
+    const read = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}?dereference=users,job`, {
+      auth: AS.pipeline,
+    });
+    expect(read.json.data.metrics).toMatchObject({ owner: "svc-pipeline", user: "svc-pipeline" });
+    expect(read.json.data.job.tasks.b2.owner).toBe("svc-pipeline");
+    const found = await call(emulator().url, "GET", "/operations-manager/tasks?equals[metrics.owner]=svc-pipeline", {
+      auth: AS.pipeline,
+    });
+    expect(found.json.data.map((t: { _id: string }) => t._id)).toEqual([_id]);
+    const jobDoc = await call(emulator().url, "GET", `/operations-manager/jobs/${job._id}`, { auth: AS.pipeline });
+    expect(jobDoc.json.data.tasks.b2.owner).toBe("svc-pipeline");
+    // Stored as ids all along: switched off, the same claim shows the id again.
+    await emulator().settings({ ownerAsUsername: false });
+    const plain = await call(emulator().url, "GET", `/operations-manager/tasks/${_id}`, { auth: AS.pipeline });
+    expect(plain.json.data.metrics.owner).toBe(await userId("svc-pipeline"));
   });
 });
 

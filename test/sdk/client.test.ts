@@ -49,14 +49,35 @@ describe("getTask", () => {
   test("include, exclude and dereference reach IAP", async () => {
     const { id } = await approveTask();
     await alice.claimTask(id);
+    const aliceId = (await alice.whoami()).id;
     const projected = await pipeline.getTask(id, { include: ["name", "metrics.owner"] });
-    expect(Object.keys(projected.raw).sort()).toEqual(["_id", "metrics", "name"]);
-    expect(projected.owner?.username).toBeUndefined(); // an id only
+    expect(projected.raw).toEqual({ _id: id, name: "Approve change", metrics: { owner: aliceId } });
+    expect(projected.owner).toEqual({ id: aliceId }); // there, as an id only (not dereferenced)
     const dereferenced = await pipeline.getTask(id, { dereference: ["metrics.owner", "job"] });
     expect(dereferenced.owner?.username).toBe("alice");
     expect((dereferenced.raw.job as { status: string }).status).toBe("running");
     const excluded = await pipeline.getTask(id, { exclude: ["variables"] });
     expect(excluded.raw.variables).toBeUndefined();
+  });
+
+  test("include with exclude, or an exclude of _id, is refused before any request", async () => {
+    const { id } = await approveTask();
+    const jobId = (await pipeline.getTask(id)).job?.id as string;
+    await emulator().control("DELETE", "/requests");
+    const refusals: [string, Promise<unknown>][] = [
+      ["getTask both", pipeline.getTask(id, { include: ["name"], exclude: ["variables"] })],
+      ["getTask exclude=_id", pipeline.getTask(id, { include: ["name"], exclude: ["_id"] })],
+      ["getTask only exclude=_id", pipeline.getTask(id, { exclude: ["_id", "variables"] })],
+      ["listTasks both", pipeline.listTasks({ include: ["name"], exclude: ["variables"] })],
+      ["listTasks exclude=_id", pipeline.listTasks({ exclude: ["_id"] })],
+      ["getJob both", pipeline.getJob(jobId, { include: ["name"], exclude: ["tasks"] })],
+      ["listJobs both", pipeline.listJobs({ include: ["name"], exclude: ["tasks"] })],
+    ];
+    for (const [what, refused] of refusals) {
+      await expect(refused.then(() => what)).rejects.toThrow(ValidationError);
+    }
+    await expect(pipeline.getTask(id, { exclude: ["variables"] })).resolves.toMatchObject({ id });
+    expect((await emulator().requests()).map((r) => r.query)).toEqual(["exclude=variables"]);
   });
 
   test("an unknown id is a NotFoundError; a malformed one fails before any request", async () => {
@@ -98,10 +119,14 @@ describe("listTasks and iterateTasks", () => {
   });
 
   test("paging, sorting and projection", async () => {
-    const first = await pipeline.listTasks({ limit: 5, skip: 0, sort: "name", order: "desc", include: ["name"] });
-    expect(first).toMatchObject({ total: 28, skip: 0, limit: 5 });
-    const names = first.items.map((t) => t.name as string);
-    expect(names).toEqual([...names].sort().reverse());
+    // 7 of each name: a page of 8 crosses from the first name to the second, so the order shows.
+    const repeat = (name: string) => Array.from({ length: 7 }, () => name);
+    const desc = await pipeline.listTasks({ limit: 8, skip: 0, sort: "name", order: "desc", include: ["name"] });
+    expect(desc).toMatchObject({ total: 28, skip: 0, limit: 8 });
+    expect(desc.items.map((t) => t.name)).toEqual([...repeat("Security review"), "Prepare change"]);
+    for (const task of desc.items) expect(Object.keys(task.raw).sort()).toEqual(["_id", "name"]);
+    const asc = await pipeline.listTasks({ limit: 8, skip: 7, sort: "name", order: "asc" });
+    expect(asc.items.map((t) => t.name)).toEqual([...repeat("Confirm maintenance window"), "Prepare change"]);
   });
 
   test("iterateTasks pages until every match is read", async () => {
@@ -136,7 +161,10 @@ describe("claim, release, assign", () => {
   test("claiming your own task again succeeds (adoption)", async () => {
     const { id } = await approveTask();
     const first = await pipeline.claimTask(id);
+    // Later than the first claim's millisecond, so a claim time set again would differ.
+    await new Promise((resolve) => setTimeout(resolve, 25));
     const again = await pipeline.claimTask(id);
+    expect(again.owner?.username).toBe("svc-pipeline");
     expect(again.claimTime).toBe(first.claimTime);
   });
 
@@ -221,12 +249,14 @@ describe("jobs and manual tasks", () => {
     });
     expect(job).toMatchObject({ name: DEFAULT_WORKFLOW, description: "SDK change", status: "running" });
     const fetched = await pipeline.getJob(job.id);
-    expect(fetched.tasks?.b2).toMatchObject({ name: "Approve change", status: "running" });
+    expect(fetched.tasks?.b2).toMatchObject({ taskId: "b2", name: "Approve change", status: "running" });
+    const approveId = fetched.tasks?.b2?.iterations?.at(-1) as string;
+    expect((await pipeline.getTask(approveId)).job).toMatchObject({ id: job.id, taskKey: "b2" });
 
     const form = await pipeline.getManualTaskController(job.id, "b2");
     expect(form).toMatchObject({ name: "Approve change", variables: { changeId: "CHG9" } });
 
-    await pipeline.claimTask(fetched.tasks?.b2?.taskId as string);
+    await pipeline.claimTask(approveId);
     const finished = await pipeline.finishManualTask(job.id, "b2", { finishState: "success", variables: { ok: 1 } });
     expect(finished).toMatchObject({ status: "complete", variables: { outgoing: { ok: 1 } } });
   });

@@ -19,14 +19,14 @@ test("every operator, in IAP's spelling", () => {
     sort: "last_updated",
     order: "desc",
     include: ["name", "metrics.owner"],
-    exclude: ["variables"],
   });
   expect(decoded(params)).toBe(
     "equals[job._id]=0123456789abcdef01234567&equals[metrics.finish_state]=success&contains[name]=Approve" +
       "&starts-with[name]=App&ends-with[name]=change&in[status]=running,incomplete&gt[metrics.end_time]=1700000000000" +
-      "&limit=10&skip=20&sort=last_updated&order=-1&include=name,metrics.owner&exclude=variables",
+      "&limit=10&skip=20&sort=last_updated&order=-1&include=name,metrics.owner",
   );
   expect(params.toString()).toContain("equals%5Bjob._id%5D=");
+  expect(decoded(encodeSearch({ exclude: ["variables", "metrics.owner"] }))).toBe("exclude=variables,metrics.owner");
 });
 
 test("values are encoded, so one cannot smuggle another parameter in", () => {
@@ -57,6 +57,9 @@ test.each([
   [{ order: "up" as never }, /order must be/],
   [{ sort: "a b" }, /sort/],
   [{ include: [] }, /include must name at least one field/],
+  [{ include: ["name"], exclude: ["variables"] }, /include and exclude cannot be combined/],
+  [{ include: ["name"], exclude: ["_id"] }, /include and exclude cannot be combined/],
+  [{ exclude: ["variables", "_id"] }, /exclude cannot name _id/],
 ])("%j is refused before sending", (query, message) => {
   expect(() => encodeSearch(query)).toThrow(ValidationError);
   expect(() => encodeSearch(query)).toThrow(message);

@@ -1,9 +1,12 @@
 // The client against each fault kind of the emulator, timeouts, aborts, and the unknown-outcome
 // cases of claim, release and assign: no double claim, no false error.
+
+import * as net from "node:net";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import {
   AbortedError,
   ConnectionError,
+  type LogRecord,
   OperationsManagerClient,
   RateLimitError,
   ResponseFormatError,
@@ -34,6 +37,14 @@ const requests = async (path?: string) =>
   (await emulator().requests())
     .filter((r) => path === undefined || r.path === path)
     .map((r) => `${r.method} ${r.status}${r.fault ? ` ${r.fault}` : ""}`);
+/** A port nothing listens on: one the system just handed out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const claimPath = () => `/operations-manager/tasks/${taskId}/claim`;
 
 describe("reads recover from transient faults", () => {
@@ -95,12 +106,20 @@ describe("reads recover from transient faults", () => {
   });
 
   test("a connection refused is retried, then a ConnectionError with its code", async () => {
+    // Nothing listens, so no server can count the tries: the client's log records do.
+    const records: LogRecord[] = [];
     const closed = new OperationsManagerClient({
-      baseUrl: "http://127.0.0.1:9",
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
       auth: { type: "basic", username: "u", password: "p" },
       retry: fast,
+      logger: { debug: (record) => records.push(record) },
     });
     await expect(closed.whoami()).rejects.toMatchObject({ name: "ConnectionError", code: "ECONNREFUSED" });
+    const sent = records.filter((r) => r.event === "request").map((r) => r.attempt);
+    expect(sent).toEqual([0, 1, 2, 3]); // 1 + maxRetries (3)
+    expect(records.filter((r) => r.event === "retry")).toHaveLength(3);
+    await expect(closed.whoami({ maxRetries: 1 })).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    expect(records.filter((r) => r.event === "request")).toHaveLength(6);
   });
 });
 
@@ -243,6 +262,40 @@ describe("release and assign after an unknown outcome", () => {
     });
     expect((await client.assignTask(taskId, bob.id)).owner?.username).toBe("bob");
     expect(await requests(`/operations-manager/tasks/${taskId}/assign`)).toHaveLength(1);
+  });
+});
+
+describe("against an older IAP that keeps owners as usernames", () => {
+  beforeEach(async () => {
+    await emulator().settings({ ownerAsUsername: true });
+  });
+
+  test("a claim whose answer was lost is recognised as ours, not as claimed by another", async () => {
+    await emulator().addFault({ kind: "reset", when: "after", path: "/operations-manager/tasks/*/claim", times: 1 });
+    const task = await client.claimTask(taskId);
+    expect(task.owner).toEqual({ id: "svc-pipeline", username: "svc-pipeline" });
+    expect(await requests(claimPath())).toEqual(["POST 0 reset"]);
+  });
+
+  test("re-claiming our own task refused with 500 is still ours", async () => {
+    await client.claimTask(taskId);
+    await emulator().addFault({ kind: "status", status: 500, path: "/operations-manager/tasks/*/claim", times: 1 });
+    expect((await client.claimTask(taskId)).owner?.username).toBe("svc-pipeline");
+  });
+
+  test("someone else's claim is still someone else's, named", async () => {
+    await emulator().actAs("alice", "POST", claimPath());
+    await emulator().addFault({ kind: "status", status: 502, path: "/operations-manager/tasks/*/claim" });
+    await expect(client.claimTask(taskId)).rejects.toMatchObject({
+      name: "TaskStateError",
+      reason: "claimed-by-another",
+      owner: { id: "alice", username: "alice" },
+      message: expect.stringMatching(/is claimed by alice since/),
+    });
+    await expect(client.releaseTask(taskId)).rejects.toMatchObject({
+      reason: "claimed-by-another",
+      message: expect.stringMatching(/is claimed by alice since .*, not by svc-pipeline$/),
+    });
   });
 });
 

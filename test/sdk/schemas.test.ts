@@ -119,35 +119,119 @@ test("every documented variation of a task document parses and normalises", () =
   );
 });
 
-/** Parses with every parser, returning what was thrown. */
-function thrownBy(value: unknown): unknown[] {
-  const errors: unknown[] = [];
-  for (const parse of [
-    () => parseTask(value, origin),
-    () => parseJob(value, origin),
-    () => parseWhoAmI(value, origin),
-    () => parseWith(envelope, value, origin, "the envelope"),
-    () => parsePage(value, value, origin, parseTask),
-  ]) {
-    try {
-      parse();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  return errors;
-}
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+const nonEmptyString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
 
-test("junk raises ResponseFormatError, never a TypeError", () => {
+/**
+ * Each parser, with what must hold whenever it accepts a value: junk it lets through must still
+ * come out as a well-formed result, never as `undefined` ids or half-normalised times.
+ */
+const PARSERS: Record<
+  string,
+  { parse: (data: unknown, meta: unknown) => unknown; check(data: unknown, meta: unknown, result: unknown): void }
+> = {
+  task: {
+    parse: (data) => parseTask(data, origin),
+    check(data, _meta, result) {
+      const task = result as ReturnType<typeof parseTask>;
+      expect(isObject(data) && nonEmptyString(data._id)).toBe(true);
+      expect(task.id).toBe((data as { _id: string })._id);
+      expect(task.raw).toBe(data);
+      for (const user of [task.owner, task.user]) if (user !== undefined) expect(nonEmptyString(user.id)).toBe(true);
+      for (const time of [task.claimTime, task.lastUpdated]) if (time !== undefined) expect(time).toMatch(ISO_MS);
+    },
+  },
+  job: {
+    parse: (data) => parseJob(data, origin),
+    check(data, _meta, result) {
+      const job = result as ReturnType<typeof parseJob>;
+      expect(isObject(data) && nonEmptyString(data._id)).toBe(true);
+      expect(job.id).toBe((data as { _id: string })._id);
+      if (job.tasks !== undefined) expect(isObject(job.tasks)).toBe(true);
+    },
+  },
+  whoami: {
+    parse: (data) => parseWhoAmI(data, origin),
+    check(data, _meta, result) {
+      const me = result as ReturnType<typeof parseWhoAmI>;
+      expect(isObject(data)).toBe(true);
+      expect(nonEmptyString(me.id)).toBe(true);
+      expect(me.id).toBe((data as { id?: string; _id?: string }).id ?? (data as { _id?: string })._id);
+      expect(me.username).toBe((data as { username: unknown }).username);
+      expect(nonEmptyString(me.username)).toBe(true);
+      expect(Array.isArray(me.groups)).toBe(true);
+    },
+  },
+  envelope: {
+    parse: (data) => parseWith(envelope, data, origin, "the envelope"),
+    check(data) {
+      expect(isObject(data)).toBe(true);
+      const message = (data as { message?: unknown }).message;
+      expect(message === undefined || message === null || typeof message === "string").toBe(true);
+    },
+  },
+  page: {
+    parse: (data, meta) => parsePage(data, meta, origin, parseTask),
+    check(data, meta, result) {
+      const page = result as ReturnType<typeof parsePage>;
+      expect(Array.isArray(data)).toBe(true);
+      expect(page.items).toHaveLength((data as unknown[]).length);
+      expect(page.total).toBe((meta as { total: number }).total);
+      expect(Number.isInteger(page.total) && page.total >= 0).toBe(true);
+    },
+  },
+};
+
+const junk = fc.anything({ withNullPrototype: true, withObjectString: true, withBoxedValues: true });
+/** Junk that looks like a document: the fields the parsers read, each holding anything. */
+const nearDocument = fc.record(
+  {
+    _id: fc.oneof(fc.string(), junk),
+    id: fc.oneof(fc.string(), junk),
+    username: fc.oneof(fc.string(), junk),
+    message: fc.oneof(fc.string(), junk),
+    data: junk,
+    metadata: fc.oneof(fc.record({ total: fc.integer() }), junk),
+    total: fc.oneof(fc.integer(), junk),
+    tasks: fc.oneof(fc.dictionary(fc.string(), fc.object()), junk),
+    groups: fc.oneof(fc.array(fc.object()), junk),
+    last_updated: fc.oneof(fc.integer(), fc.string(), junk),
+    metrics: fc.oneof(fc.record({ owner: junk, user: junk, claim_time: fc.oneof(fc.integer(), junk) }), junk),
+  },
+  { requiredKeys: [] },
+);
+const anyValue = fc.oneof(junk, nearDocument, fc.array(nearDocument));
+
+test("junk raises ResponseFormatError, never a TypeError; junk accepted still parses into a well-formed result", () => {
+  const seen = Object.fromEntries(Object.keys(PARSERS).map((name) => [name, { accepted: 0, refused: 0 }]));
   fc.assert(
-    fc.property(fc.anything({ withNullPrototype: true, withObjectString: true, withBoxedValues: true }), (junk) => {
-      for (const error of thrownBy(junk)) {
-        expect(error).toBeInstanceOf(ResponseFormatError);
-        expect(error).toBeInstanceOf(ItentialError);
+    fc.property(anyValue, anyValue, (data, meta) => {
+      for (const [name, parser] of Object.entries(PARSERS)) {
+        let result: unknown;
+        try {
+          result = parser.parse(data, meta);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ResponseFormatError);
+          expect(error).toBeInstanceOf(ItentialError);
+          (seen[name] as { refused: number }).refused++;
+          continue;
+        }
+        parser.check(data, meta, result);
+        (seen[name] as { accepted: number }).accepted++;
       }
     }),
     { numRuns: 500 },
   );
+  // Both branches ran for every parser, so neither half of this test is vacuous.
+  for (const [name, counts] of Object.entries(seen)) {
+    expect({ name, accepted: counts.accepted > 0, refused: counts.refused > 0 }).toEqual({
+      name,
+      accepted: true,
+      refused: true,
+    });
+  }
 });
 
 test("near-miss documents (a valid task with one field broken) raise ResponseFormatError naming the field", () => {
@@ -211,6 +295,13 @@ test("near-miss documents (a valid task with one field broken) raise ResponseFor
   );
 });
 
+test("a user reference sent as a string: a 24-hex id, or else a username (older IAP versions)", () => {
+  const withOwner = (owner: unknown) => parseTask({ _id: "t", metrics: { owner } }, origin).owner;
+  expect(withOwner("0123456789abcdef01234567")).toEqual({ id: "0123456789abcdef01234567" });
+  expect(withOwner("Pronghorn")).toEqual({ id: "Pronghorn", username: "Pronghorn" });
+  expect(withOwner("admin@pronghorn")).toEqual({ id: "admin@pronghorn", username: "admin@pronghorn" });
+});
+
 test("times: epoch seconds are recognised, nonsense is refused", () => {
   expect(normaliseTime(1705311000, origin, "t")).toBe("2024-01-15T09:30:00.000Z");
   expect(normaliseTime(1705311000000, origin, "t")).toBe("2024-01-15T09:30:00.000Z");
@@ -225,4 +316,11 @@ test("a search answer needs an array and a total", () => {
   expect(() => parsePage({}, { total: 1 }, origin, parseTask)).toThrow(/data is not an array/);
   expect(() => parsePage([], {}, origin, parseTask)).toThrow(/search metadata does not match: total/);
   expect(parsePage([], { total: 0 }, origin, parseTask)).toEqual({ items: [], total: 0, skip: 0, limit: 0 });
+});
+
+test("times outside years 0000-9999 are refused, not written in the expanded '+010000-…' form", () => {
+  for (const value of [253402300800000, "253402300800000", -62167219200001, "+010000-01-01T00:00:00Z"]) {
+    expect(() => parseTask({ _id: "t", last_updated: value }, origin)).toThrow(ResponseFormatError);
+  }
+  expect(parseTask({ _id: "t", last_updated: 253402300799999 }, origin).lastUpdated).toBe("9999-12-31T23:59:59.999Z");
 });
