@@ -32,8 +32,8 @@ import {
   parsePage,
   parseTask,
   parseWhoAmI,
+  sameUser,
   type Task,
-  type TaskUser,
   type WhoAmI,
 } from "./schemas";
 import { type CallOptions, type Logger, stderrLogger, type TlsOptions, Transport } from "./transport";
@@ -426,15 +426,6 @@ function pick(options: CallOptions): CallOptions {
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
   };
-}
-
-/**
- * Whether two user references name the same user: by username when both have one (older IAP
- * versions send owners as a username string, which has no id to compare), else by id.
- */
-function sameUser(a: TaskUser, b: TaskUser): boolean {
-  if (a.username !== undefined && b.username !== undefined) return a.username === b.username;
-  return a.id === b.id;
 }
 
 /** The state the write wanted. A finished task is never "claimed" or "assigned", whoever it names. */

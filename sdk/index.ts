@@ -29,6 +29,17 @@ export {
 } from "./errors";
 export type { FilterValue, SearchFilters, SearchQuery } from "./filters";
 export type { RetryOptions } from "./retry";
-export type { Account, Job, JobTask, Page, Task, TaskStatus, TaskType, TaskUser, WhoAmI } from "./schemas";
+export {
+  type Account,
+  type Job,
+  type JobTask,
+  type Page,
+  sameUser,
+  type Task,
+  type TaskStatus,
+  type TaskType,
+  type TaskUser,
+  type WhoAmI,
+} from "./schemas";
 export type { CallOptions, Logger, LogRecord, TlsOptions } from "./transport";
 export { VERSION } from "./version";

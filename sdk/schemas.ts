@@ -25,6 +25,19 @@ export interface TaskUser {
   username?: string;
 }
 
+/**
+ * Whether two user references name the same user, by whatever both sides have: older IAP versions
+ * send owners as a username string where newer ones send account ids, and a dereferenced user or
+ * a whoami answer carries both.
+ */
+export function sameUser(a: { id: string; username?: string | undefined } | undefined, b: typeof a): boolean {
+  if (!a || !b) return false;
+  const names = (user: NonNullable<typeof a>) =>
+    [user.id, user.username].filter((v) => typeof v === "string" && v !== "");
+  const theirs = new Set(names(b));
+  return names(a).some((name) => theirs.has(name));
+}
+
 export interface Task {
   id: string;
   /** Absent only when an `include`/`exclude` projection left it out. */

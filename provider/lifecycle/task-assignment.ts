@@ -1,6 +1,6 @@
 // TaskAssignment: "task X belongs to user Y" (a named approver), through IAP's assign. Plain
 // functions over the SDK client, like TaskClaim's.
-import type { Task } from "../../sdk";
+import { sameUser, type Task } from "../../sdk";
 import { type CheckOutcome, checkTaskAssignmentInputs, type TaskAssignmentInputs } from "./inputs";
 import { type Diff, replacements } from "./task-claim";
 import {
@@ -11,7 +11,6 @@ import {
   ownerOf,
   readTask,
   releaseIfHeld,
-  sameUser,
   type TaskFacts,
 } from "./task-facts";
 

@@ -1,7 +1,7 @@
 // TaskClaim: "the account this stack runs as holds task X". The rules, as plain functions over the
 // SDK client, with no Pulumi import: the dynamic provider (dynamic/host.ts) adapts them, and a
 // native provider could serve the same functions later.
-import { type Task, TaskStateError } from "../../sdk";
+import { sameUser, type Task, TaskStateError } from "../../sdk";
 import { normaliseBaseUrl } from "../base-url";
 import { type CheckOutcome, checkTaskClaimInputs, type TaskClaimInputs, UNKNOWN } from "./inputs";
 import {
@@ -12,7 +12,6 @@ import {
   ownerOf,
   readTask,
   releaseIfHeld,
-  sameUser,
   type TaskFacts,
 } from "./task-facts";
 

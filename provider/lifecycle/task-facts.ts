@@ -6,6 +6,7 @@ import {
   NotFoundError,
   type OperationsManagerClient,
   ServerError,
+  sameUser,
   type Task,
   TaskStateError,
   type WhoAmI,
@@ -65,17 +66,6 @@ const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
 /** A task whose work is over (approved, rejected, canceled or failed) can no longer be held. */
 export function isFinished(status: string | undefined): boolean {
   return status !== undefined && FINISHED.has(status);
-}
-
-/**
- * The same user, compared by whatever both sides have: older IAP versions name owners by username
- * where newer ones use account ids, and a dereferenced owner carries both.
- */
-export function sameUser(a: Holder | undefined, b: Holder | undefined): boolean {
-  if (!a || !b) return false;
-  const namesOf = (h: Holder) => [h.id, h.username].filter((v): v is string => typeof v === "string" && v !== "");
-  const theirs = new Set(namesOf(b));
-  return namesOf(a).some((name) => theirs.has(name));
 }
 
 export function ownerOf(facts: TaskFacts): Holder | undefined {

@@ -1,7 +1,7 @@
 // Parsing: the documented example, every documented variation (property-based, fast-check), and
 // junk, which must raise the client's own error and never a TypeError.
 import fc from "fast-check";
-import { ItentialError, ResponseFormatError } from "../../sdk";
+import { ItentialError, ResponseFormatError, sameUser } from "../../sdk";
 import {
   envelope,
   normaliseTime,
@@ -323,4 +323,15 @@ test("times outside years 0000-9999 are refused, not written in the expanded '+0
     expect(() => parseTask({ _id: "t", last_updated: value }, origin)).toThrow(ResponseFormatError);
   }
   expect(parseTask({ _id: "t", last_updated: 253402300799999 }, origin).lastUpdated).toBe("9999-12-31T23:59:59.999Z");
+});
+
+test("sameUser compares users by whatever both references have", () => {
+  const svc = { id: "65a000000000000000000001", username: "svc-pipeline" };
+  expect(sameUser(svc, { id: "65a000000000000000000001" })).toBe(true); // an id alone
+  expect(sameUser(svc, { id: "svc-pipeline", username: "svc-pipeline" })).toBe(true); // older IAP: a username
+  expect(sameUser({ id: "svc-pipeline", username: "svc-pipeline" }, svc)).toBe(true);
+  expect(sameUser(svc, { id: "65a000000000000000000002", username: "alice" })).toBe(false);
+  expect(sameUser(svc, { id: "alice", username: "alice" })).toBe(false);
+  expect(sameUser(svc, undefined)).toBe(false);
+  expect(sameUser({ id: "" }, { id: "" })).toBe(false);
 });
