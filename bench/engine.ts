@@ -1,0 +1,264 @@
+// The figures that need the real engine: `pulumi up` + `destroy` and `preview` of N TaskClaims
+// against N resources of a provider that does nothing (engineOverheadRatio, previewRatio), what
+// state holds per resource, the IAP requests each operation makes, and how `up` scales with N.
+// Everything runs through the Automation API in one PulumiSandbox (file backend, its own
+// PULUMI_HOME), with pulumi-itential installed from `npm pack` as users get it (so `__provider` is
+// the ~300-byte require a user's state holds, not the copy a linked checkout would store).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { DEFAULT_CREDENTIALS as C, type RequestLogEntry } from "../emulator";
+import { consumerDir, installedLibrary } from "../test/e2e/consumer";
+import type { PulumiSandbox } from "../test/e2e/harness";
+import type { EmulatorProcess } from "../test/support/emulator-process";
+import { gateTaskIds } from "./sdk-vs-raw";
+import { gatesSeed } from "./seeds";
+import { alternate, pairedRatios, type Spread, spread, timed } from "./stats";
+
+export const NOOP_PACKAGE = "bench-noop-provider";
+const CLAIM_TYPE = "pulumi-nodejs:dynamic/itential:TaskClaim";
+
+/** Copies the no-op provider package into the consumer project, beside the installed library. */
+export function installNoopProvider(consumer: string): void {
+  fs.cpSync(path.join(__dirname, "noop-provider"), path.join(consumer, "node_modules", NOOP_PACKAGE), {
+    recursive: true,
+  });
+}
+
+/** IAP requests in a request log, by kind; `perResource` divides reads and writes by N. */
+export interface RequestCounts {
+  /** `POST /login` and `POST /oauth/token`: once per provider process, not per resource. */
+  logins: number;
+  /** `GET /whoami`: once per provider process at most. */
+  whoami: number;
+  reads: number;
+  writes: number;
+  perResource: { reads: number; writes: number };
+}
+
+export function countRequests(log: readonly RequestLogEntry[], resources: number): RequestCounts {
+  let logins = 0;
+  let whoami = 0;
+  let reads = 0;
+  let writes = 0;
+  for (const entry of log) {
+    if (entry.path === "/login" || entry.path === "/oauth/token") logins++;
+    else if (entry.path === "/whoami") whoami++;
+    else if (entry.method === "GET") reads++;
+    else writes++;
+  }
+  return { logins, whoami, reads, writes, perResource: { reads: reads / resources, writes: writes / resources } };
+}
+
+export interface EngineOptions {
+  /** Resources in the ratio runs (the issue's N = 100). */
+  n: number;
+  /** Rounds of the ratio runs (each: preview, up and destroy of both variants, alternating). */
+  rounds: number;
+  /** N values for the scaling figure besides `n`, whose `up` times come from the ratio runs. */
+  scaling: number[];
+  scalingRounds: number;
+}
+
+export interface EngineResults {
+  n: number;
+  parallelism: string;
+  engineOverheadRatio: Spread;
+  previewRatio: Spread;
+  /** Milliseconds per run, by variant. */
+  taskClaim: { upPlusDestroyMs: Spread; upMs: Spread; destroyMs: Spread; previewMs: Spread };
+  noop: { upPlusDestroyMs: Spread; upMs: Spread; destroyMs: Spread; previewMs: Spread };
+  providerBytesPerResource: number;
+  /** How many times each resource's state holds `__provider` (inputs and outputs). */
+  providerCopiesPerResource: number;
+  stateBytesPerResource: number;
+  noopStateBytesPerResource: number;
+  requestsPerOperation: Record<
+    "preview" | "create" | "refresh" | "update" | "updateFlagsOnly" | "delete",
+    RequestCounts
+  >;
+  scaling: { n: number; upMs: Spread; msPerResource: Spread }[];
+}
+
+const MAX_TASKS = 400;
+
+/** A resource of the no-op provider, with the inputs a TaskClaim has (dynamic.Resource is abstract). */
+class Noop extends pulumi.dynamic.Resource {
+  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, props: pulumi.Inputs) {
+    super(provider, name, props, undefined, "bench", "Noop");
+  }
+}
+
+export async function measureEngine(
+  sandbox: PulumiSandbox,
+  emulator: EmulatorProcess,
+  options: EngineOptions,
+): Promise<EngineResults> {
+  const largest = Math.max(options.n, ...options.scaling);
+  if (largest > MAX_TASKS) throw new Error(`at most ${MAX_TASKS} resources (the bench seed's gate tasks)`);
+  let ids: string[] = [];
+  const resetTasks = async () => {
+    await emulator.reset(gatesSeed(MAX_TASKS / 100, 100));
+    ids = await gateTaskIds(emulator);
+  };
+  await resetTasks();
+
+  // The programs read these when they run, so one stack serves every N and every flag.
+  let count = options.n;
+  let takeOver = false;
+  const config = {
+    "itential:baseUrl": { value: emulator.url },
+    "itential:username": { value: C.pipeline.username },
+    "itential:password": { value: C.pipeline.password, secret: true },
+  };
+  const claimsProgram: PulumiFn = async () => {
+    const { TaskClaim } = installedLibrary();
+    for (let i = 0; i < count; i++) new TaskClaim(`claim-${i}`, { taskId: ids[i] as string, takeOver });
+  };
+  const noopProgram: PulumiFn = async () => {
+    const provider = require(path.join(consumerDir(), "node_modules", NOOP_PACKAGE));
+    for (let i = 0; i < count; i++) {
+      new Noop(provider, `noop-${i}`, { taskId: ids[i] as string, takeOver, releaseOnDestroy: true });
+    }
+  };
+  // The programs run in this process: load both libraries now, so neither variant's first run pays
+  // for loading them.
+  installedLibrary();
+  require(path.join(consumerDir(), "node_modules", NOOP_PACKAGE));
+  const claims = await sandbox.inlineStack(claimsProgram, { projectName: "bench", stackName: "claims", config });
+  const noop = await sandbox.inlineStack(noopProgram, { projectName: "bench", stackName: "noop", config });
+
+  const log = async () => {
+    const entries = await emulator.requests();
+    await emulator.control("DELETE", "/requests");
+    return entries;
+  };
+  const times = {
+    taskClaim: { preview: [] as number[], up: [] as number[], destroy: [] as number[] },
+    noop: { preview: [] as number[], up: [] as number[], destroy: [] as number[] },
+  };
+  const counts: Partial<EngineResults["requestsPerOperation"]> = {};
+  let provider = "";
+  let providerCopies = 0;
+
+  // Checkpoint sizes after up and after destroy; the difference over N is what each resource adds
+  // (the stack and the default provider's entries included, shared by all N).
+  const bytes = { taskClaim: { up: 0, empty: 0 }, noop: { up: 0, empty: 0 } };
+  const run = async (variant: "taskClaim" | "noop") => {
+    const stack = variant === "taskClaim" ? claims : noop;
+    await log();
+    const previewMs = await timed(() => stack.preview());
+    if (variant === "taskClaim") counts.preview = countRequests(await log(), count);
+    const upMs = await timed(() => stack.up());
+    if (variant === "taskClaim") {
+      counts.create = countRequests(await log(), count);
+      const stored = await resourcesOf(claims, CLAIM_TYPE);
+      provider = String(stored[0]?.outputs.__provider ?? "");
+      providerCopies = stored[0]
+        ? [stored[0].inputs.__provider, stored[0].outputs.__provider].filter(Boolean).length
+        : 0;
+    }
+    bytes[variant].up = stateBytes(sandbox, stack.name);
+    const destroyMs = await timed(() => stack.destroy());
+    bytes[variant].empty = stateBytes(sandbox, stack.name);
+    if (variant === "taskClaim") counts.delete = countRequests(await log(), count);
+    times[variant].preview.push(previewMs);
+    times[variant].up.push(upMs);
+    times[variant].destroy.push(destroyMs);
+    process.stderr.write(
+      `  ${variant} N=${count}: preview ${ms(previewMs)}, up ${ms(upMs)}, destroy ${ms(destroyMs)}\n`,
+    );
+    return upMs + destroyMs;
+  };
+  const upPlusDestroy = await alternate(options.rounds, { taskClaim: () => run("taskClaim"), noop: () => run("noop") });
+
+  // Refresh and the two kinds of update, once (request counts do not vary between rounds).
+  await claims.up();
+  await log();
+  await claims.refresh();
+  counts.refresh = countRequests(await log(), count);
+  // A person releases every task (out of band: not in the log); refresh sees it, up claims again.
+  for (const id of ids.slice(0, count)) {
+    await emulator.actAs(C.admin.username, "POST", `/operations-manager/tasks/${id}/release`);
+  }
+  await claims.refresh();
+  await log();
+  await claims.up();
+  counts.update = countRequests(await log(), count);
+  takeOver = true;
+  await claims.up();
+  counts.updateFlagsOnly = countRequests(await log(), count);
+  takeOver = false;
+  await claims.destroy();
+  await log();
+
+  const scaling: EngineResults["scaling"] = [];
+  for (const n of [...new Set([...options.scaling, options.n])].sort((a, b) => a - b)) {
+    const samples: number[] = [];
+    if (n === options.n) samples.push(...times.taskClaim.up);
+    else {
+      count = n;
+      for (let round = 0; round < options.scalingRounds; round++) {
+        await resetTasks();
+        // A fresh stack each round: `up` of N creates into empty state, as in the ratio runs.
+        const stack = await sandbox.inlineStack(claimsProgram, {
+          projectName: "bench",
+          stackName: `scale-${n}-${round}`,
+          config,
+        });
+        const upMs = await timed(() => stack.up());
+        process.stderr.write(`  scaling N=${n}: up ${ms(upMs)} (${(upMs / n).toFixed(1)} ms per resource)\n`);
+        samples.push(upMs);
+        await stack.workspace.removeStack(stack.name, { force: true });
+      }
+      count = options.n;
+    }
+    scaling.push({ n, upMs: spread(samples), msPerResource: spread(samples.map((value) => value / n)) });
+  }
+
+  const summary = (variant: "taskClaim" | "noop") => ({
+    upPlusDestroyMs: spread(upPlusDestroy[variant]),
+    upMs: spread(times[variant].up),
+    destroyMs: spread(times[variant].destroy),
+    previewMs: spread(times[variant].preview),
+  });
+  return {
+    n: options.n,
+    parallelism: "the CLI's default --parallel",
+    engineOverheadRatio: spread(pairedRatios(upPlusDestroy.taskClaim, upPlusDestroy.noop)),
+    previewRatio: spread(pairedRatios(times.taskClaim.preview, times.noop.preview)),
+    taskClaim: summary("taskClaim"),
+    noop: summary("noop"),
+    providerBytesPerResource: Buffer.byteLength(provider),
+    providerCopiesPerResource: providerCopies,
+    stateBytesPerResource: (bytes.taskClaim.up - bytes.taskClaim.empty) / options.n,
+    noopStateBytesPerResource: (bytes.noop.up - bytes.noop.empty) / options.n,
+    requestsPerOperation: counts as EngineResults["requestsPerOperation"],
+    scaling,
+  };
+}
+
+interface StoredResource {
+  type: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+async function resourcesOf(stack: Stack, type: string): Promise<StoredResource[]> {
+  const state = await stack.exportStack();
+  return ((state.deployment.resources ?? []) as StoredResource[]).filter((r) => r.type === type);
+}
+
+/** Bytes of the stack's checkpoint file, as the file backend writes it after every step. */
+function stateBytes(sandbox: PulumiSandbox, stackName: string): number {
+  const stacks = path.join(sandbox.backendDir, ".pulumi", "stacks");
+  const files = fs.readdirSync(stacks, { recursive: true, encoding: "utf8" });
+  const file = files.find((f) => path.basename(f) === `${stackName}.json`);
+  if (!file) throw new Error(`no checkpoint of stack ${stackName} under ${stacks}`);
+  return fs.statSync(path.join(stacks, file)).size;
+}
+
+function ms(value: number): string {
+  return `${(value / 1000).toFixed(2)} s`;
+}

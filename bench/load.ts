@@ -1,0 +1,33 @@
+// A closed-loop load generator: `inFlight` workers, each sending its next request as soon as the
+// last one is answered, for a fixed time. Requests per second is what completed divided by the
+// time taken, so a slow client lowers it exactly as much as a slow server would.
+
+export interface LoadOptions {
+  /** How long to measure, after the warm-up. */
+  durationMs: number;
+  /** Concurrent workers (1: sequential). */
+  inFlight: number;
+  /** Unmeasured requests per worker first: connections opened, code paths compiled. */
+  warmup?: number;
+}
+
+/** Runs `operation(worker)` in a closed loop and returns operations completed per second. */
+export async function operationsPerSecond(
+  options: LoadOptions,
+  operation: (worker: number) => Promise<unknown>,
+): Promise<number> {
+  const workers = Array.from({ length: options.inFlight }, (_, worker) => worker);
+  for (let i = 0; i < (options.warmup ?? 0); i++) await Promise.all(workers.map((worker) => operation(worker)));
+  let completed = 0;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  await Promise.all(
+    workers.map(async (worker) => {
+      while (performance.now() < deadline) {
+        await operation(worker);
+        completed++;
+      }
+    }),
+  );
+  return completed / ((performance.now() - started) / 1000);
+}
