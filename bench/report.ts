@@ -218,6 +218,7 @@ export function resultsJson(record: RunRecord): Record<string, unknown> {
 }
 
 export function writeResults(dir: string, record: RunRecord): void {
+  fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "results.json"), `${JSON.stringify(resultsJson(record), null, 2)}\n`);
   const file = path.join(dir, "RESULTS.md");
   const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
