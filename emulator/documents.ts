@@ -59,6 +59,40 @@ function userReference(state: EmulatorState, id: string, ownerAsUsername: boolea
   return (ownerAsUsername && state.users.get(id)?.username) || id;
 }
 
+/**
+ * The task as served before any dereferencing, to be read and not kept: searches filter and sort
+ * thousands of these per request. It is the stored record itself when the settings change nothing,
+ * else a shallow copy with served metrics; presentTask's deep copy is only for what is sent.
+ */
+export function servedTaskView(
+  state: EmulatorState,
+  task: TaskRecord,
+  { epochClaimTime = false, ownerAsUsername = false }: TaskPresentation = {},
+): Readonly<Record<string, unknown>> {
+  if (!epochClaimTime && !ownerAsUsername) return task as unknown as Record<string, unknown>;
+  const metrics: Record<string, unknown> = { ...task.metrics };
+  servedMetrics(state, task, metrics, epochClaimTime, ownerAsUsername);
+  return { ...task, metrics };
+}
+
+/** Claim time and user references of `task` in the served form, written into `metrics`. */
+function servedMetrics(
+  state: EmulatorState,
+  task: TaskRecord,
+  metrics: Record<string, unknown>,
+  epochClaimTime: boolean,
+  ownerAsUsername: boolean,
+): void {
+  if (epochClaimTime && typeof task.metrics.claim_time === "string") {
+    metrics.claim_time = Date.parse(task.metrics.claim_time);
+  }
+  if (!ownerAsUsername) return;
+  for (const field of ["owner", "user"] as const) {
+    const id = task.metrics[field];
+    if (id) metrics[field] = userReference(state, id, true);
+  }
+}
+
 export function presentTask(
   state: EmulatorState,
   task: TaskRecord,
@@ -67,15 +101,11 @@ export function presentTask(
   const doc = structuredClone(task) as unknown as Record<string, unknown> & {
     metrics: Record<string, unknown>;
   };
-  if (epochClaimTime && typeof task.metrics.claim_time === "string") {
-    doc.metrics.claim_time = Date.parse(task.metrics.claim_time);
-  }
+  servedMetrics(state, task, doc.metrics, epochClaimTime, ownerAsUsername);
   for (const field of ["owner", "user"] as const) {
     const id = task.metrics[field];
-    if (!id) continue;
-    if (ownerAsUsername) {
-      doc.metrics[field] = userReference(state, id, true);
-    } else if (dereference.has(`metrics.${field}`)) {
+    if (!id || ownerAsUsername) continue;
+    if (dereference.has(`metrics.${field}`)) {
       const user = state.users.get(id);
       // A user deleted since keeps its id: IAP leaves dangling references as they are.
       if (user) doc.metrics[field] = publicUser(user);
@@ -92,6 +122,17 @@ export function presentTask(
     if (job) doc.job = presentJob(state, job, { ownerAsUsername });
   }
   return doc;
+}
+
+/** The job as served, to be read and not kept (see servedTaskView): a copy only when a setting changes it. */
+export function servedJobView(
+  state: EmulatorState,
+  job: JobRecord,
+  presentation: Pick<TaskPresentation, "ownerAsUsername"> = {},
+): Readonly<Record<string, unknown>> {
+  return presentation.ownerAsUsername
+    ? presentJob(state, job, presentation)
+    : (job as unknown as Record<string, unknown>);
 }
 
 export function presentJob(
@@ -151,9 +192,22 @@ export function project(doc: Record<string, unknown>, include: string | null, ex
 }
 
 /** Reads a dotted path; arrays on the way yield every element's value (MongoDB's semantics). */
-export function getPathValues(doc: unknown, path: string): unknown[] {
+export function getPathValues(doc: unknown, path: string | readonly string[]): unknown[] {
+  const parts = typeof path === "string" ? path.split(".") : path;
+  // Searches read a few paths of every document per request, and most paths cross no array: walk
+  // those directly, without the lists the general case builds at every step.
+  let value: unknown = doc;
+  for (const part of parts) {
+    if (Array.isArray(value)) return pathValuesThroughArrays(doc, parts);
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, part)) return [];
+    value = (value as Record<string, unknown>)[part];
+  }
+  return Array.isArray(value) ? [...value] : [value];
+}
+
+function pathValuesThroughArrays(doc: unknown, parts: readonly string[]): unknown[] {
   let current: unknown[] = [doc];
-  for (const part of path.split(".")) {
+  for (const part of parts) {
     const next: unknown[] = [];
     for (const value of current) {
       const items = Array.isArray(value) ? value : [value];

@@ -8,6 +8,8 @@ import {
   presentJob,
   presentTask,
   project,
+  servedJobView,
+  servedTaskView,
   type TaskPresentation,
 } from "../documents";
 import { badRequest, conflict, forbidden, notFound } from "../errors";
@@ -120,20 +122,12 @@ export function registerOperationsRoutes(router: Router, deps: OperationsDeps): 
     const query = parseSearch(ctx.query);
     checkProjection(ctx.query.get("include"), ctx.query.get("exclude"));
     // Filters and sort read the documents as served (claim times and owners in the configured
-    // form), before anything is dereferenced.
-    const served = [...state.tasks.values()].map((task) => ({
-      task,
-      _id: task._id,
-      doc: presentTask(state, task, presentation(new Set())),
-    }));
-    const { page, total } = search(served, query, (item) => item.doc);
-    const dereference = parseDereference(ctx.query.get("dereference"));
-    const data = page.map(({ task, doc }) =>
-      project(
-        dereference.size > 0 ? presentTask(state, task, presentation(dereference)) : doc,
-        ctx.query.get("include"),
-        ctx.query.get("exclude"),
-      ),
+    // form), before anything is dereferenced; only the page is copied to be sent.
+    const plain = presentation(new Set());
+    const { page, total } = search(state.tasks.values(), query, (task) => servedTaskView(state, task, plain));
+    const full = presentation(parseDereference(ctx.query.get("dereference")));
+    const data = page.map((task) =>
+      project(presentTask(state, task, full), ctx.query.get("include"), ctx.query.get("exclude")),
     );
     return { json: envelope("Successfully retrieved items", data, pageMetadata(query, total, data.length)) };
   });
@@ -206,9 +200,10 @@ export function registerOperationsRoutes(router: Router, deps: OperationsDeps): 
     ctx.user();
     const query = parseSearch(ctx.query);
     checkProjection(ctx.query.get("include"), ctx.query.get("exclude"));
-    const served = [...state.jobs.values()].map((job) => presentJob(state, job, jobPresentation()) as { _id: string });
-    const { page, total } = search(served, query);
-    const data = page.map((doc) => project(doc, ctx.query.get("include"), ctx.query.get("exclude")));
+    const { page, total } = search(state.jobs.values(), query, (job) => servedJobView(state, job, jobPresentation()));
+    const data = page.map((job) =>
+      project(presentJob(state, job, jobPresentation()), ctx.query.get("include"), ctx.query.get("exclude")),
+    );
     return { json: envelope("Successfully retrieved items", data, pageMetadata(query, total, data.length)) };
   });
 

@@ -18,7 +18,11 @@ const seed: EmulatorSeed = {
       ],
     },
   ],
-  jobs: Array.from({ length: JOBS }, (_, i) => ({ workflow: "Three step", description: `Change ${i}` })),
+  jobs: Array.from({ length: JOBS }, (_, i) => ({
+    workflow: "Three step",
+    description: `Change ${i}`,
+    variables: { devices: [{ name: `edge-${i}a` }, { name: `edge-${i}b` }] },
+  })),
 };
 
 let jobIds: string[];
@@ -148,6 +152,19 @@ test("include and exclude project every item", async () => {
   for (const item of res.data) expect(Object.keys(item).sort()).toEqual(["_id", "name", "status"]);
   const excluded = await search("limit=2&exclude=variables");
   for (const item of excluded.data) expect(item.variables).toBeUndefined();
+  // Projections apply to what is sent, never to what is stored.
+  const again = await search("limit=2");
+  for (const item of again.data) expect(item.variables).toBeDefined();
+});
+
+test("a filter matches when any element of an array on its path does, in the middle or at the end", async () => {
+  const throughArray = await search(`equals[variables.incoming.devices.name]=edge-3b&include=job`);
+  expect(throughArray.metadata.total).toBe(3);
+  for (const item of throughArray.data) expect((item.job as { _id: string })._id).toBe(jobIds[3]);
+  const atTheEnd = await search(`equals[job.ancestors]=${jobIds[5]}&include=_id`);
+  expect(atTheEnd.metadata.total).toBe(3);
+  const missing = await search("equals[variables.incoming.devices.name.first]=edge-3b");
+  expect(missing.metadata.total).toBe(0);
 });
 
 test("include with exclude only as exclude=_id, as IAP allows; any other combination is a 400", async () => {
