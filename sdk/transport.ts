@@ -1,11 +1,13 @@
-// HTTP for the client: axios with keep-alive agents and TLS options, IAP's envelope, error classes,
+// HTTP for the client: keep-alive agents and TLS options, IAP's envelope, error classes,
 // re-authentication on 401, retries, and redacted log records. Bodies are read as text and parsed
 // here, so an HTML page from a proxy becomes a clear ResponseFormatError, not a TypeError later.
+// Requests go out over node:http (direct-http.ts), or through axios when a proxy may apply.
 import * as http from "node:http";
 import * as https from "node:https";
-import axios, { type AxiosInstance, type AxiosProxyConfig, type AxiosResponse } from "axios";
+import axios, { type AxiosInstance, type AxiosProxyConfig } from "axios";
 import type { AuthStrategy, OutgoingCredentials } from "./auth";
 import { type StopReason, startDeadline } from "./deadline";
+import { exchange, type HttpAnswer, type HttpTarget, httpTarget, proxyMayApply } from "./direct-http";
 import {
   AbortedError,
   type ApiError,
@@ -96,6 +98,11 @@ const USER_AGENT = `pulumi-itential/${VERSION} (node ${process.version})`;
 
 export class Transport {
   readonly #axios: AxiosInstance;
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
+  /** Whether requests go through axios, for its proxy handling; else over node:http directly. */
+  readonly #viaAxios: boolean;
+  readonly #target: HttpTarget;
   readonly #options: TransportOptions;
   readonly #auth: () => AuthStrategy;
   readonly #baseUrl: string;
@@ -104,19 +111,24 @@ export class Transport {
     this.#options = options;
     this.#auth = auth;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#target = httpTarget(this.#baseUrl);
     const tls = options.tls ?? {};
+    // One pair of agents for both ways of sending, so connections are shared and TLS set once.
+    this.#httpAgent = options.httpAgent ?? new http.Agent({ keepAlive: true });
+    this.#httpsAgent =
+      options.httpsAgent ??
+      new https.Agent({
+        keepAlive: true,
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        passphrase: tls.passphrase,
+        rejectUnauthorized: tls.rejectUnauthorized !== false,
+      });
+    this.#viaAxios = proxyMayApply(options.proxy);
     this.#axios = axios.create({
-      httpAgent: options.httpAgent ?? new http.Agent({ keepAlive: true }),
-      httpsAgent:
-        options.httpsAgent ??
-        new https.Agent({
-          keepAlive: true,
-          ca: tls.ca,
-          cert: tls.cert,
-          key: tls.key,
-          passphrase: tls.passphrase,
-          rejectUnauthorized: tls.rejectUnauthorized !== false,
-        }),
+      httpAgent: this.#httpAgent,
+      httpsAgent: this.#httpsAgent,
       ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
       responseType: "text",
       transformResponse: [(data: unknown) => data],
@@ -171,7 +183,7 @@ export class Transport {
   /** One try; a 401 on an authenticated request gets one renewal and one more send. */
   private async attempt(spec: RequestSpec, attempt: number): Promise<{ json: unknown; origin: Origin }> {
     const auth = spec.authenticate === false ? undefined : this.#auth();
-    let response: AxiosResponse<string>;
+    let response: HttpAnswer;
     let used: string | undefined;
     for (let renewed = false; ; renewed = true) {
       const credentials: OutgoingCredentials = { headers: {}, query: new URLSearchParams(spec.query) };
@@ -190,13 +202,9 @@ export class Transport {
     throw this.errorFor(response, origin);
   }
 
-  private async send(
-    spec: RequestSpec,
-    credentials: OutgoingCredentials,
-    attempt: number,
-  ): Promise<AxiosResponse<string>> {
+  private async send(spec: RequestSpec, credentials: OutgoingCredentials, attempt: number): Promise<HttpAnswer> {
     const query = credentials.query.toString();
-    const url = `${this.#baseUrl}${spec.path}${query ? `?${query}` : ""}`;
+    const pathAndQuery = query ? `${spec.path}?${query}` : spec.path;
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": this.#options.userAgent ? `${USER_AGENT} ${this.#options.userAgent}` : USER_AGENT,
@@ -223,13 +231,19 @@ export class Transport {
       headers: redactHeaders(headers),
     }));
     try {
-      const response = await this.#axios.request<string>({
-        method: spec.method,
-        url,
-        headers,
-        data,
-        signal: deadline.signal,
-      });
+      const { method } = spec;
+      const signal = deadline.signal;
+      const response: HttpAnswer = this.#viaAxios
+        ? await this.#axios.request<string>({ method, url: `${this.#baseUrl}${pathAndQuery}`, headers, data, signal })
+        : await exchange({
+            method,
+            target: this.#target,
+            path: pathAndQuery,
+            headers,
+            data,
+            signal,
+            agent: this.#target.protocol === "https:" ? this.#httpsAgent : this.#httpAgent,
+          });
       this.log(() => ({
         event: "response",
         method: spec.method,
@@ -268,7 +282,7 @@ export class Transport {
     }
     if (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED") return new TimeoutError(spec.method, spec.path, timeout);
     const code = e.code ?? e.cause?.code;
-    // The axios error is not kept as `cause`: it holds the request's headers and URL.
+    // The underlying error is not kept as `cause`: axios's holds the request's headers and URL.
     return new ConnectionError(
       spec.method,
       spec.path,
@@ -277,7 +291,7 @@ export class Transport {
     );
   }
 
-  private parseBody(response: AxiosResponse<string>, origin: Origin): unknown {
+  private parseBody(response: HttpAnswer, origin: Origin): unknown {
     const text = typeof response.data === "string" ? response.data : "";
     try {
       return JSON.parse(text);
@@ -292,7 +306,7 @@ export class Transport {
     }
   }
 
-  private errorFor(response: AxiosResponse<string>, origin: Origin): ApiError {
+  private errorFor(response: HttpAnswer, origin: Origin): ApiError {
     const text = typeof response.data === "string" ? response.data : "";
     let iapMessage = `HTTP ${response.status}${text ? `: ${snippet(text)}` : ""}`;
     try {

@@ -6,6 +6,7 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import packageJson from "../../package.json";
 import {
   AuthenticationError,
@@ -123,6 +124,59 @@ test("requests go through a configured proxy", async () => {
   });
   expect((await client.whoami()).username).toBe("svc-pipeline");
   expect(proxied).toEqual([`GET http://127.0.0.1:${targetPort}/whoami`]);
+});
+
+test("a proxy named in the environment is used, unless proxy: false", async () => {
+  const targetPort = await listen(http.createServer(handler((_req, res) => json(res, 200, WHOAMI))));
+  const proxied: string[] = [];
+  const proxyPort = await listen(
+    http.createServer((req, res) => {
+      proxied.push(`${req.method} ${req.url}`);
+      const upstream = http.request(req.url as string, { method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    }),
+  );
+  const baseUrl = `http://127.0.0.1:${targetPort}`;
+  const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+  process.env.HTTP_PROXY = `http://127.0.0.1:${proxyPort}`;
+  delete process.env.NO_PROXY;
+  delete process.env.no_proxy;
+  try {
+    expect((await new OperationsManagerClient({ baseUrl, auth: basicAuth }).whoami()).username).toBe("svc-pipeline");
+    expect(proxied).toEqual([`GET ${baseUrl}/whoami`]);
+    await new OperationsManagerClient({ baseUrl, auth: basicAuth, proxy: false }).whoami();
+    expect(proxied).toHaveLength(1);
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+});
+
+test("a compressed answer is read; a body cut short is a ConnectionError, not a shorter answer", async () => {
+  const port = await listen(
+    http.createServer((req, res) => {
+      if (req.url === "/whoami") {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(zlib.gzipSync(JSON.stringify(WHOAMI)));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      res.write('{"message": "ok", "data": {"_id": "');
+      setTimeout(() => req.socket.destroy(), 20);
+    }),
+  );
+  const client = new OperationsManagerClient({
+    baseUrl: `http://127.0.0.1:${port}`,
+    auth: basicAuth,
+    retry: { maxRetries: 0 },
+  });
+  expect((await client.whoami()).username).toBe("svc-pipeline");
+  await expect(client.getTask("00000000-0000-4000-8000-000000000000")).rejects.toBeInstanceOf(ConnectionError);
 });
 
 test("the User-Agent names the library and its version; Accept is JSON", async () => {
