@@ -11,15 +11,22 @@ export interface LoadOptions {
   warmup?: number;
 }
 
-/** Runs `operation(worker)` in a closed loop and returns operations completed per second. */
-export async function operationsPerSecond(
+export interface LoadResult {
+  opsPerSecond: number;
+  /** CPU time of this process per operation: the client's own cost, less blurred by neighbours. */
+  cpuUsPerOp: number;
+}
+
+/** Runs `operation(worker)` in a closed loop: operations completed per second, and CPU per operation. */
+export async function runLoad(
   options: LoadOptions,
   operation: (worker: number) => Promise<unknown>,
-): Promise<number> {
+): Promise<LoadResult> {
   const workers = Array.from({ length: options.inFlight }, (_, worker) => worker);
   for (let i = 0; i < (options.warmup ?? 0); i++) await Promise.all(workers.map((worker) => operation(worker)));
   let completed = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const deadline = started + options.durationMs;
   await Promise.all(
     workers.map(async (worker) => {
@@ -29,5 +36,17 @@ export async function operationsPerSecond(
       }
     }),
   );
-  return completed / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return {
+    opsPerSecond: completed / ((performance.now() - started) / 1000),
+    cpuUsPerOp: (used.user + used.system) / completed,
+  };
+}
+
+/** Operations completed per second (see runLoad). */
+export async function operationsPerSecond(
+  options: LoadOptions,
+  operation: (worker: number) => Promise<unknown>,
+): Promise<number> {
+  return (await runLoad(options, operation)).opsPerSecond;
 }

@@ -4,7 +4,7 @@
 import { DEFAULT_CREDENTIALS as C } from "../emulator";
 import { OperationsManagerClient } from "../sdk";
 import type { EmulatorProcess } from "../test/support/emulator-process";
-import { operationsPerSecond } from "./load";
+import { type LoadResult, runLoad } from "./load";
 import { RawClient } from "./raw-client";
 import { gatesSeed } from "./seeds";
 import { alternate, pairedRatios, type Spread, spread } from "./stats";
@@ -16,6 +16,9 @@ export interface SdkVsRawCell {
   /** Operations per second (a claim/release pair counts once). */
   sdkOps: Spread;
   rawOps: Spread;
+  /** Client CPU microseconds per operation (this process only; the emulator's is not counted). */
+  sdkCpuUs: Spread;
+  rawCpuUs: Spread;
   /** SDK over raw, per round. */
   ratio: Spread;
 }
@@ -62,21 +65,27 @@ export async function measureSdkVsRaw(emulator: EmulatorProcess, options: SdkVsR
       for (const operation of ["getTask", "claimRelease"] as const) {
         for (const inFlight of IN_FLIGHT) {
           const load = { durationMs: options.durationMs, inFlight, warmup: 20 };
-          const samples = await alternate(options.rounds, {
-            sdk: () => operationsPerSecond(load, operations[operation].sdk),
-            raw: () => operationsPerSecond(load, operations[operation].raw),
-          });
+          const results: Record<"sdk" | "raw", LoadResult[]> = { sdk: [], raw: [] };
+          const measure = async (variant: "sdk" | "raw") => {
+            const result = await runLoad(load, operations[operation][variant]);
+            results[variant].push(result);
+            return result.opsPerSecond;
+          };
+          const samples = await alternate(options.rounds, { sdk: () => measure("sdk"), raw: () => measure("raw") });
+          const cpu = (variant: "sdk" | "raw") => spread(results[variant].map((r) => Math.round(r.cpuUsPerOp)));
           const cell: SdkVsRawCell = {
             operation,
             inFlight,
             latencyMs,
             sdkOps: spread(samples.sdk),
             rawOps: spread(samples.raw),
+            sdkCpuUs: cpu("sdk"),
+            rawCpuUs: cpu("raw"),
             ratio: spread(pairedRatios(samples.sdk, samples.raw)),
           };
           cells.push(cell);
           process.stderr.write(
-            `  ${operation} x${inFlight} +${latencyMs}ms: sdk ${cell.sdkOps.median.toFixed(0)}/s raw ${cell.rawOps.median.toFixed(0)}/s ratio ${cell.ratio.median.toFixed(2)}\n`,
+            `  ${operation} x${inFlight} +${latencyMs}ms: sdk ${cell.sdkOps.median.toFixed(0)}/s (${cell.sdkCpuUs.median} µs CPU), raw ${cell.rawOps.median.toFixed(0)}/s (${cell.rawCpuUs.median} µs CPU), ratio ${cell.ratio.median.toFixed(2)}\n`,
           );
         }
       }
