@@ -4,7 +4,7 @@
 // Requests go out over node:http (direct-http.ts), or through axios when a proxy may apply.
 import * as http from "node:http";
 import * as https from "node:https";
-import axios, { type AxiosInstance, type AxiosProxyConfig } from "axios";
+import type { AxiosInstance, AxiosProxyConfig } from "axios";
 import type { AuthStrategy, OutgoingCredentials } from "./auth";
 import { type StopReason, startDeadline } from "./deadline";
 import { exchange, type HttpAnswer, type HttpTarget, httpTarget, proxyMayApply } from "./direct-http";
@@ -97,11 +97,10 @@ export interface EnvelopeResult {
 const USER_AGENT = `pulumi-itential/${VERSION} (node ${process.version})`;
 
 export class Transport {
-  readonly #axios: AxiosInstance;
+  /** Set when a proxy may apply: then requests go through axios, for its proxy handling. */
+  readonly #axios: AxiosInstance | undefined;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
-  /** Whether requests go through axios, for its proxy handling; else over node:http directly. */
-  readonly #viaAxios: boolean;
   readonly #target: HttpTarget;
   readonly #options: TransportOptions;
   readonly #auth: () => AuthStrategy;
@@ -125,17 +124,7 @@ export class Transport {
         passphrase: tls.passphrase,
         rejectUnauthorized: tls.rejectUnauthorized !== false,
       });
-    this.#viaAxios = proxyMayApply(options.proxy);
-    this.#axios = axios.create({
-      httpAgent: this.#httpAgent,
-      httpsAgent: this.#httpsAgent,
-      ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
-      responseType: "text",
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      maxRedirects: 0,
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
-    });
+    this.#axios = proxyMayApply(options.proxy) ? proxyingAxios(options, this.#httpAgent, this.#httpsAgent) : undefined;
   }
 
   /** A request whose answer is IAP's `{ message, data, metadata }` envelope. */
@@ -233,7 +222,7 @@ export class Transport {
     try {
       const { method } = spec;
       const signal = deadline.signal;
-      const response: HttpAnswer = this.#viaAxios
+      const response: HttpAnswer = this.#axios
         ? await this.#axios.request<string>({ method, url: `${this.#baseUrl}${pathAndQuery}`, headers, data, signal })
         : await exchange({
             method,
@@ -277,7 +266,7 @@ export class Transport {
   ): ItentialError {
     const e = error as { code?: string; message?: string; cause?: { code?: string } };
     if (stopped === "timeout") return new TimeoutError(spec.method, spec.path, timeout);
-    if (stopped === "aborted" || axios.isCancel(error) || e.code === "ERR_CANCELED") {
+    if (stopped === "aborted" || e.code === "ERR_CANCELED") {
       return new AbortedError(spec.method, spec.path);
     }
     if (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED") return new TimeoutError(spec.method, spec.path, timeout);
@@ -340,6 +329,24 @@ export class Transport {
   private log(record: () => LogRecord): void {
     this.#options.logger?.debug(record());
   }
+}
+
+/**
+ * An axios instance for a client whose requests may go through a proxy. Loaded only then: every
+ * provider process and SDK user would otherwise spend 70-170 ms (two busy cores) loading it.
+ */
+function proxyingAxios(options: TransportOptions, httpAgent: http.Agent, httpsAgent: https.Agent): AxiosInstance {
+  const axios: typeof import("axios").default = require("axios");
+  return axios.create({
+    httpAgent,
+    httpsAgent,
+    ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+    responseType: "text",
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
+  });
 }
 
 function snippet(text: string): string {
