@@ -61,6 +61,30 @@ export interface EngineOptions {
   scalingRounds: number;
 }
 
+/** `up` of N resources into an empty stack, per variant. */
+export interface ScalingPoint {
+  n: number;
+  upMs: Spread;
+  msPerResource: Spread;
+  /** From the previous N's median: what each added resource cost. */
+  marginalMsPerResource?: number;
+  noop: { upMs: Spread; msPerResource: Spread; marginalMsPerResource?: number };
+  /** TaskClaim over no-op, per round. */
+  ratio: Spread;
+}
+
+/** Where a TaskClaim's bytes in the checkpoint go (shares of stateBytesPerResource). */
+export interface StateBreakdown {
+  /** urn, type, id, parent, provider reference, timestamps, propertyDependencies. */
+  engineRecord: number;
+  /** sourcePosition and stackTrace: the program's call stack, recorded by @pulumi/pulumi. */
+  sourcePositions: number;
+  /** `__provider`, in inputs and outputs. */
+  provider: number;
+  /** The resource's own inputs and outputs. */
+  properties: number;
+}
+
 export interface EngineResults {
   n: number;
   parallelism: string;
@@ -73,20 +97,46 @@ export interface EngineResults {
   /** How many times each resource's state holds `__provider` (inputs and outputs). */
   providerCopiesPerResource: number;
   stateBytesPerResource: number;
+  stateBreakdown: StateBreakdown;
   noopStateBytesPerResource: number;
   requestsPerOperation: Record<
     "preview" | "create" | "refresh" | "update" | "updateFlagsOnly" | "delete",
     RequestCounts
   >;
-  scaling: { n: number; upMs: Spread; msPerResource: Spread }[];
+  scaling: ScalingPoint[];
 }
 
 const MAX_TASKS = 400;
 
-/** A resource of the no-op provider, with the inputs a TaskClaim has (dynamic.Resource is abstract). */
+/**
+ * A resource of the no-op provider declaring what a TaskClaim declares: its inputs, and its outputs
+ * as `undefined` (which a dynamic resource needs to have them as properties). The engine's work
+ * per resource grows with the properties registered, so the floor is a resource of the same shape
+ * whose provider does nothing; what remains is what the TaskClaim provider does.
+ */
 class Noop extends pulumi.dynamic.Resource {
-  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, props: pulumi.Inputs) {
-    super(provider, name, props, undefined, "bench", "Noop");
+  constructor(provider: pulumi.dynamic.ResourceProvider, name: string, args: { taskId: string; takeOver: boolean }) {
+    super(
+      provider,
+      name,
+      {
+        taskId: args.taskId,
+        takeOver: args.takeOver,
+        releaseOnDestroy: undefined,
+        baseUrl: undefined,
+        owner: undefined,
+        ownerId: undefined,
+        claimTime: undefined,
+        status: undefined,
+        taskName: undefined,
+        jobId: undefined,
+        claimant: undefined,
+        claimantId: undefined,
+      },
+      undefined,
+      "bench",
+      "Noop",
+    );
   }
 }
 
@@ -119,7 +169,7 @@ export async function measureEngine(
   const noopProgram: PulumiFn = async () => {
     const provider = require(path.join(consumerDir(), "node_modules", NOOP_PACKAGE));
     for (let i = 0; i < count; i++) {
-      new Noop(provider, `noop-${i}`, { taskId: ids[i] as string, takeOver, releaseOnDestroy: true });
+      new Noop(provider, `noop-${i}`, { taskId: ids[i] as string, takeOver });
     }
   };
   // The programs run in this process: load both libraries now, so neither variant's first run pays
@@ -141,6 +191,7 @@ export async function measureEngine(
   const counts: Partial<EngineResults["requestsPerOperation"]> = {};
   let provider = "";
   let providerCopies = 0;
+  let stored: StoredResource | undefined;
 
   // Checkpoint sizes after up and after destroy; the difference over N is what each resource adds
   // (the stack and the default provider's entries included, shared by all N).
@@ -153,11 +204,9 @@ export async function measureEngine(
     const upMs = await timed(() => stack.up());
     if (variant === "taskClaim") {
       counts.create = countRequests(await log(), count);
-      const stored = await resourcesOf(claims, CLAIM_TYPE);
-      provider = String(stored[0]?.outputs.__provider ?? "");
-      providerCopies = stored[0]
-        ? [stored[0].inputs.__provider, stored[0].outputs.__provider].filter(Boolean).length
-        : 0;
+      stored = (await resourcesOf(claims, CLAIM_TYPE))[0];
+      provider = String(stored?.outputs.__provider ?? "");
+      providerCopies = stored ? [stored.inputs.__provider, stored.outputs.__provider].filter(Boolean).length : 0;
     }
     bytes[variant].up = stateBytes(sandbox, stack.name);
     const destroyMs = await timed(() => stack.destroy());
@@ -193,28 +242,51 @@ export async function measureEngine(
   await claims.destroy();
   await log();
 
-  const scaling: EngineResults["scaling"] = [];
+  // Scaling: `up` into an empty stack, both variants alternating; N = options.n from the ratio runs.
+  const scaling: ScalingPoint[] = [];
+  const scaleUp = async (variant: "taskClaim" | "noop", n: number, round: number) => {
+    if (variant === "taskClaim") await resetTasks();
+    const stack = await sandbox.inlineStack(variant === "taskClaim" ? claimsProgram : noopProgram, {
+      projectName: "bench",
+      stackName: `scale-${variant}-${n}-${round}`,
+      config,
+    });
+    const upMs = await timed(() => stack.up());
+    process.stderr.write(`  scaling ${variant} N=${n}: up ${ms(upMs)} (${(upMs / n).toFixed(1)} ms per resource)\n`);
+    await stack.workspace.removeStack(stack.name, { force: true });
+    return upMs;
+  };
   for (const n of [...new Set([...options.scaling, options.n])].sort((a, b) => a - b)) {
-    const samples: number[] = [];
-    if (n === options.n) samples.push(...times.taskClaim.up);
+    let samples: Record<"taskClaim" | "noop", number[]>;
+    if (n === options.n) samples = { taskClaim: times.taskClaim.up, noop: times.noop.up };
     else {
       count = n;
-      for (let round = 0; round < options.scalingRounds; round++) {
-        await resetTasks();
-        // A fresh stack each round: `up` of N creates into empty state, as in the ratio runs.
-        const stack = await sandbox.inlineStack(claimsProgram, {
-          projectName: "bench",
-          stackName: `scale-${n}-${round}`,
-          config,
-        });
-        const upMs = await timed(() => stack.up());
-        process.stderr.write(`  scaling N=${n}: up ${ms(upMs)} (${(upMs / n).toFixed(1)} ms per resource)\n`);
-        samples.push(upMs);
-        await stack.workspace.removeStack(stack.name, { force: true });
-      }
+      const rounds = { taskClaim: 0, noop: 0 };
+      samples = await alternate(options.scalingRounds, {
+        taskClaim: () => scaleUp("taskClaim", n, rounds.taskClaim++),
+        noop: () => scaleUp("noop", n, rounds.noop++),
+      });
       count = options.n;
     }
-    scaling.push({ n, upMs: spread(samples), msPerResource: spread(samples.map((value) => value / n)) });
+    const previous = scaling[scaling.length - 1];
+    const marginal = (upMs: Spread, before: Spread | undefined, beforeN: number | undefined) =>
+      before && beforeN !== undefined ? (upMs.median - before.median) / (n - beforeN) : undefined;
+    const upMs = spread(samples.taskClaim);
+    const noopUpMs = spread(samples.noop);
+    const claimMarginal = marginal(upMs, previous?.upMs, previous?.n);
+    const noopMarginal = marginal(noopUpMs, previous?.noop.upMs, previous?.n);
+    scaling.push({
+      n,
+      upMs,
+      msPerResource: spread(samples.taskClaim.map((value) => value / n)),
+      ...(claimMarginal !== undefined ? { marginalMsPerResource: claimMarginal } : {}),
+      noop: {
+        upMs: noopUpMs,
+        msPerResource: spread(samples.noop.map((value) => value / n)),
+        ...(noopMarginal !== undefined ? { marginalMsPerResource: noopMarginal } : {}),
+      },
+      ratio: spread(pairedRatios(samples.taskClaim, samples.noop)),
+    });
   }
 
   const summary = (variant: "taskClaim" | "noop") => ({
@@ -233,6 +305,7 @@ export async function measureEngine(
     providerBytesPerResource: Buffer.byteLength(provider),
     providerCopiesPerResource: providerCopies,
     stateBytesPerResource: (bytes.taskClaim.up - bytes.taskClaim.empty) / options.n,
+    stateBreakdown: breakdown(stored, (bytes.taskClaim.up - bytes.taskClaim.empty) / options.n),
     noopStateBytesPerResource: (bytes.noop.up - bytes.noop.empty) / options.n,
     requestsPerOperation: counts as EngineResults["requestsPerOperation"],
     scaling,
@@ -243,6 +316,30 @@ interface StoredResource {
   type: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+/**
+ * Splits `bytesPerResource` by the share each part of one stored resource takes in its JSON (as
+ * the file backend writes it: indented by four), so the parts add up to what was measured.
+ */
+function breakdown(resource: StoredResource | undefined, bytesPerResource: number): StateBreakdown {
+  const none = { engineRecord: 0, sourcePositions: 0, provider: 0, properties: 0 };
+  if (!resource) return none;
+  const size = (value: unknown) => JSON.stringify(value, null, 4).length;
+  const { inputs, outputs, sourcePosition, stackTrace, ...record } = resource;
+  const withoutProvider = (props: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(props).filter(([key]) => key !== "__provider"));
+  const parts = {
+    engineRecord: size(record),
+    sourcePositions: size({ sourcePosition, stackTrace }),
+    provider: size({ a: inputs.__provider, b: outputs.__provider }),
+    properties: size({ inputs: withoutProvider(inputs), outputs: withoutProvider(outputs) }),
+  };
+  const total = Object.values(parts).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(
+    Object.entries(parts).map(([key, value]) => [key, Math.round((value / total) * bytesPerResource)]),
+  ) as unknown as StateBreakdown;
 }
 
 async function resourcesOf(stack: Stack, type: string): Promise<StoredResource[]> {

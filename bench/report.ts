@@ -106,6 +106,14 @@ function rows(record: RunRecord): Row[] {
       goal: "< 2048",
       met: e.stateBytesPerResource < 2048,
     });
+    const b = e.stateBreakdown;
+    out.push({
+      figure: "  engine record | source positions",
+      value: `${b.engineRecord} | ${b.sourcePositions}`,
+      range: `provider ${b.provider} | props ${b.properties}`,
+      goal: "",
+      met: undefined,
+    });
     for (const [name, counts] of Object.entries(e.requestsPerOperation) as [
       keyof EngineResults["requestsPerOperation"],
       RequestCounts,
@@ -120,11 +128,19 @@ function rows(record: RunRecord): Row[] {
       });
     }
     for (const s of e.scaling) {
+      const marginal = (value: number | undefined) => (value === undefined ? "" : `, +${fixed(value, 1)}/added`);
       out.push({
         figure: `scaling up N=${s.n}, ms/resource`,
         value: fixed(s.msPerResource.median, 1),
-        range: `${fixed(s.msPerResource.min, 1)}-${fixed(s.msPerResource.max, 1)}`,
+        range: `${fixed(s.msPerResource.min, 1)}-${fixed(s.msPerResource.max, 1)}${marginal(s.marginalMsPerResource)}`,
         goal: "flat",
+        met: undefined,
+      });
+      out.push({
+        figure: `  no-op up N=${s.n}, ms/resource`,
+        value: fixed(s.noop.msPerResource.median, 1),
+        range: `${fixed(s.noop.msPerResource.min, 1)}-${fixed(s.noop.msPerResource.max, 1)}${marginal(s.noop.marginalMsPerResource)}`,
+        goal: `ratio ${fixed(s.ratio.median, 2)}`,
         met: undefined,
       });
     }
@@ -199,6 +215,7 @@ export function resultsJson(record: RunRecord): Record<string, unknown> {
           },
           stateBytesPerResource: {
             value: e.stateBytesPerResource,
+            breakdown: e.stateBreakdown,
             noopValue: e.noopStateBytesPerResource,
             goal: "< 2048",
           },

@@ -24,15 +24,15 @@ import { measureSdkVsRaw } from "./sdk-vs-raw";
 const SECTIONS = ["engine", "sdk", "emulator"] as const;
 type Section = (typeof SECTIONS)[number];
 
-// The issue's N values. Rounds are what fits the 10-minute budget on two shared cores: the N = 400
-// `up` alone takes the better part of a minute there.
+// The issue's N values. Rounds are what fits the 10-minute budget on two shared cores: an N = 400
+// `up` alone takes half a minute there.
 const FULL: RunSettings = {
   n: 100,
-  engineRounds: 3,
+  engineRounds: 5,
   scaling: [10, 100, 400],
   scalingRounds: 2,
   httpRounds: 5,
-  httpDurationMs: 1000,
+  httpDurationMs: 750,
   emulatorTasks: 10_000,
 };
 const QUICK: RunSettings = {
