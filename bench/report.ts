@@ -42,7 +42,9 @@ interface Row {
 const NOTES_MARKER = "<!-- Everything below this line is kept when the bench rewrites this file. -->";
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
-const ratioRange = (s: Spread) => `${fixed(s.min, 2)}-${fixed(s.max, 2)}`;
+// Ratios to three places: a median of 0.5996 shown as "0.60" beside "MISSED" would read as a mistake.
+const ratio = (value: number) => fixed(value, 3);
+const ratioRange = (s: Spread) => `${ratio(s.min)}-${ratio(s.max)}`;
 
 function requestGoal(name: keyof EngineResults["requestsPerOperation"], c: RequestCounts): [string, boolean] {
   const { reads, writes } = c.perResource;
@@ -68,14 +70,14 @@ function rows(record: RunRecord): Row[] {
   if (e) {
     out.push({
       figure: `engineOverheadRatio (up+destroy, N=${e.n})`,
-      value: fixed(e.engineOverheadRatio.median, 2),
+      value: ratio(e.engineOverheadRatio.median),
       range: ratioRange(e.engineOverheadRatio),
       goal: "<= 1.10",
       met: e.engineOverheadRatio.median <= 1.1,
     });
     out.push({
       figure: `previewRatio (N=${e.n})`,
-      value: fixed(e.previewRatio.median, 2),
+      value: ratio(e.previewRatio.median),
       range: ratioRange(e.previewRatio),
       goal: "<= 1.10",
       met: e.previewRatio.median <= 1.1,
@@ -149,7 +151,7 @@ function rows(record: RunRecord): Row[] {
     const goal = cell.latencyMs === 0 ? 0.6 : 0.95;
     out.push({
       figure: `sdkVsRawRatio ${cell.operation} x${cell.inFlight} +${cell.latencyMs}ms`,
-      value: fixed(cell.ratio.median, 2),
+      value: ratio(cell.ratio.median),
       range: ratioRange(cell.ratio),
       goal: `>= ${goal}`,
       met: cell.ratio.median >= goal,
@@ -259,7 +261,7 @@ export function writeResults(dir: string, record: RunRecord): void {
     `Pulumi CLI ${m.pulumiCli}. Load (1-minute average, sampled every 5 s during the run): median`,
     `${fixed(record.load.median, 2)}, ${fixed(record.load.min, 2)}-${fixed(record.load.max, 2)}.`,
     "",
-    `Settings: N = ${s.n} (${s.engineRounds} rounds of preview, up and destroy per variant, alternating);`,
+    `Settings: N = ${s.n} (${s.engineRounds} rounds of two previews, up and destroy per variant, alternating);`,
     `scaling N = ${s.scaling.join(", ")} (${s.scalingRounds} rounds each; N = ${s.n} from the ratio runs);`,
     `HTTP figures ${s.httpRounds} rounds of ${s.httpDurationMs} ms per variant, alternating; emulatorRps over`,
     `${s.emulatorTasks} tasks. Medians, with the min-max of the rounds; ratios are taken per round.`,
