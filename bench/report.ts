@@ -245,7 +245,10 @@ export function resultsJson(record: RunRecord): Record<string, unknown> {
 
 export function writeResults(dir: string, record: RunRecord): void {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "results.json"), `${JSON.stringify(resultsJson(record), null, 2)}\n`);
+  // Four decimals are more than any of these figures can resolve; the raw doubles only add noise.
+  const rounded = (_key: string, value: unknown) =>
+    typeof value === "number" && !Number.isInteger(value) ? Math.round(value * 1e4) / 1e4 : value;
+  fs.writeFileSync(path.join(dir, "results.json"), `${JSON.stringify(resultsJson(record), rounded, 2)}\n`);
   const file = path.join(dir, "RESULTS.md");
   const previous = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   const at = previous.indexOf(NOTES_MARKER);
