@@ -34,7 +34,7 @@ function check(condition, message) {
 function pulumi(env, args, { json = false, allowFailure = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(env.binDir, "pulumi"), [...args, "--non-interactive"], {
-      cwd: REPO,
+      cwd: env.cwd,
       env: { ...process.env, ...env.vars },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -51,7 +51,9 @@ function pulumi(env, args, { json = false, allowFailure = false } = {}) {
     child.on("close", (code) => {
       running = undefined;
       if (code !== 0 && !allowFailure) {
-        reject(new StepFailed(`pulumi ${args.join(" ")} exited ${code}:\n${stdout}${stderr}`));
+        // Never echo a secret: `config set --secret` carries one among its arguments.
+        const shown = args.includes("--secret") ? [...args.slice(0, 3), "[secret]"] : args;
+        reject(new StepFailed(`pulumi ${shown.join(" ")} exited ${code}:\n${stdout}${stderr}`));
         return;
       }
       if (!json) return resolve({ code, stdout, stderr });
@@ -116,9 +118,18 @@ async function main() {
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-itential-demo-"));
   cleanups.push(() => fs.rmSync(root, { recursive: true, force: true }));
-  const configFile = path.join(root, "Pulumi.demo.yaml");
+  // The root Pulumi.yaml, run from a temp directory: the CLI writes the stack's settings (and its
+  // secrets salt) beside Pulumi.yaml, and the demo must leave the checkout as it found it.
+  const project = path.join(root, "project");
+  fs.mkdirSync(project);
+  const main = path.relative(project, path.join(REPO, "examples", "approval-gate"));
+  const rootProject = fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8");
+  check(/^main: examples\/approval-gate\/$/m.test(rootProject), "Pulumi.yaml no longer runs examples/approval-gate");
+  fs.writeFileSync(path.join(project, "Pulumi.yaml"), rootProject.replace(/^main: .*$/m, `main: ${main}/`));
+  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(project, "node_modules"), "dir");
   const env = {
     binDir,
+    cwd: project,
     vars: {
       PULUMI_BACKEND_URL: `file://${path.join(root, "backend")}`,
       PULUMI_HOME: path.join(root, "home"),
@@ -129,7 +140,7 @@ async function main() {
     },
   };
   fs.mkdirSync(path.join(root, "backend"));
-  const withConfig = (args) => [...args, "--stack", "demo", "--config-file", configFile];
+  const withConfig = (args) => [...args, "--stack", "demo"];
   await pulumi(env, ["stack", "init", "demo"]);
   for (const [key, value, secret] of [
     ["itential:baseUrl", emulator.url],
@@ -288,8 +299,17 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     if (interrupted) return;
     interrupted = true;
     process.stderr.write(`\n${signal}: stopping the demo and cleaning up\n`);
-    running?.kill("SIGINT");
-    cleanup().finally(() => process.exit(130));
+    // The CLI gets the signal too; wait for it to finish before removing what it works in.
+    const child = running;
+    const ended = child ? new Promise((resolve) => child.once("close", resolve)) : Promise.resolve();
+    child?.kill("SIGINT");
+    const patience = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    Promise.race([ended, patience])
+      .then(() => {
+        if (child && child.exitCode === null) child.kill("SIGKILL");
+        return cleanup();
+      })
+      .finally(() => process.exit(130));
   });
 }
 

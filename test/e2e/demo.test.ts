@@ -1,6 +1,6 @@
 // `npm run demo` (scripts/demo.js, after the build that npm runs first): every step passes against
 // the embedded emulator, and Ctrl-C stops it cleanly, leaving no temp directory and no server.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "./harness";
@@ -30,7 +30,19 @@ function startDemo() {
   return { child, exited, waitFor, output: () => output };
 }
 
-test("the demo passes every step and prints the owner and claim time", async () => {
+/** What git sees in the checkout, ignored files included: the demo must change none of it. */
+const checkoutState = () =>
+  execFileSync(
+    "git",
+    ["status", "--porcelain", "--ignored", "--untracked-files=all", "--", ".", ":!node_modules", ":!dist"],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    },
+  );
+
+test("the demo passes every step, prints the owner and claim time, and leaves the checkout as it was", async () => {
+  const before = checkoutState();
   const demo = startDemo();
   const code = await demo.exited;
   const output = demo.output();
@@ -41,6 +53,7 @@ test("the demo passes every step and prints the owner and claim time", async () 
   expect(output).toMatch(/Demo complete: every step did what it says/);
   const tempDir = /file backend in (\S+)\)/.exec(output)?.[1] as string;
   expect(fs.existsSync(tempDir)).toBe(false);
+  expect(checkoutState()).toBe(before);
 });
 
 test("Ctrl-C stops the demo, its emulator and its temp directory", async () => {

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { OperationsManagerClient } from "../../sdk";
-import { parseCliJson, type PulumiSandbox, REPO_ROOT, withSandbox } from "../e2e/harness";
+import { type PulumiSandbox, parseCliJson, REPO_ROOT, withSandbox } from "../e2e/harness";
 import { useEmulatorProcess } from "../support/emulator-process";
 
 jest.setTimeout(300_000);
