@@ -120,7 +120,9 @@ abstract class CachedTokenAuth implements AuthStrategy {
     // Concurrent requests wait for the one login in flight instead of each logging in. It runs
     // without any one caller's AbortSignal (bounded by the timeout of the request that started it),
     // and each caller waits for it only as long as its own signal allows: one caller giving up
-    // does not fail the others, and no caller waits past its own abort.
+    // does not fail the others, and no caller waits past its own abort. A caller that has already
+    // given up starts no login.
+    if (call.signal?.aborted) return Promise.reject(new AbortedError("POST", this.loginPath));
     this.#pending ??= this.fetchToken(call.timeoutMs)
       .then(({ token, expiresInSeconds }) => {
         this.#token = token;

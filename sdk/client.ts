@@ -116,7 +116,10 @@ export class OperationsManagerClient {
     }
     const { auth, retry: retryOverrides, ...transport } = options;
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ValidationError("timeoutMs must be a positive number");
+    // Node's timers fire at once past 2^31-1 ms: a "very long" timeout would time out immediately.
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+      throw new ValidationError("timeoutMs must be a positive number of milliseconds, at most 2147483647");
+    }
     this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
     // The transport gets everything but the credentials, which only the auth strategy holds.
@@ -340,7 +343,7 @@ export class OperationsManagerClient {
         }
         let me: WhoAmI | undefined;
         try {
-          me = kind === "assign" ? undefined : await this.me(options);
+          me = kind === "assign" ? undefined : await this.currentUser(options);
         } catch {
           throw options.signal?.aborted ? new AbortedError("POST", path) : failure;
         }
@@ -371,11 +374,12 @@ export class OperationsManagerClient {
   }
 
   /**
-   * Who this client acts as, asked once and shared. The shared request carries no caller's signal
-   * (one caller aborting must not fail another's claim); each caller waits only as long as its own
-   * signal allows.
+   * Who this client acts as (`GET /whoami`), asked once and remembered; a failed answer is asked
+   * again next time. The shared request carries no caller's signal (one caller aborting must not
+   * fail another's claim); each caller waits only as long as its own signal allows.
    */
-  private me(options: CallOptions): Promise<WhoAmI> {
+  currentUser(options: CallOptions = {}): Promise<WhoAmI> {
+    if (options.signal?.aborted) return Promise.reject(new AbortedError("GET", "/whoami"));
     this.#me ??= this.whoami(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}).catch((error) => {
       this.#me = undefined;
       throw error;

@@ -45,6 +45,9 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
  * rejects with `onAbort()` and leaves `work` running for whoever else waits on it.
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  // If every waiter gives up, nobody else may be left to see `work` fail: an unhandled rejection
+  // would end a Pulumi provider process. Its failure still reaches whoever awaits it.
+  work.catch(() => {});
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(onAbort());
   return new Promise<T>((resolve, reject) => {
