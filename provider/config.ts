@@ -38,6 +38,9 @@ export interface ProviderSettings {
   warnings: string[];
 }
 
+/** The longest delay Node's timers take (about 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** The default bound on one provider operation: several retried requests, never a hung pipeline. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 300_000;
 
@@ -94,19 +97,19 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
     problems.push(MISSING_CREDENTIALS);
   }
 
-  const number = (name: SettingName, min: number): number | undefined => {
+  const number = (name: SettingName, min: number, max: number): number | undefined => {
     const raw = read(name);
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min) {
-      problems.push(`${both(name)} must be a whole number >= ${min}, got ${JSON.stringify(raw)}`);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${both(name)} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
       return undefined;
     }
     return value;
   };
-  const timeoutMs = number("timeoutMs", 1);
-  const maxRetries = number("maxRetries", 0);
-  const operationTimeoutMs = number("operationTimeoutMs", 1) ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  const timeoutMs = number("timeoutMs", 1, MAX_TIMER_MS);
+  const maxRetries = number("maxRetries", 0, 100);
+  const operationTimeoutMs = number("operationTimeoutMs", 1, MAX_TIMER_MS) ?? DEFAULT_OPERATION_TIMEOUT_MS;
 
   const insecureRaw = read("insecure");
   if (insecureRaw !== undefined && !/^(true|false)$/i.test(insecureRaw)) {

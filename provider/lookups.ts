@@ -2,7 +2,7 @@
 // safe in preview). Plain async functions and `…Output` variants, as Pulumi's own packages offer.
 import * as pulumi from "@pulumi/pulumi";
 import { OperationsManagerClient } from "../sdk";
-import { ConfigurationError, MISSING_BASE_URL, resolveSettings } from "./config";
+import { ConfigurationError, MAX_TIMER_MS, MISSING_BASE_URL, resolveSettings } from "./config";
 import {
   type FindTaskArgs as FindArgs,
   findTask as find,
@@ -41,7 +41,9 @@ function session(baseUrl: string | undefined, waitMs = 0) {
     client = new OperationsManagerClient({ ...settings.client, baseUrl: url });
     clients.set(url, client);
   }
-  return contextFor(client, { signal: AbortSignal.timeout(settings.operationTimeoutMs + waitMs) });
+  return contextFor(client, url, {
+    signal: AbortSignal.timeout(Math.min(MAX_TIMER_MS, settings.operationTimeoutMs + waitMs)),
+  });
 }
 
 /** A task by id, with its owner and status as IAP has them now. */

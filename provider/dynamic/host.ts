@@ -1,8 +1,9 @@
-// The provider side of the dynamic resources: what the serialized stubs (providers.ts) `require` by
-// package name in the dynamic-provider process. It holds that process's settings and clients (one
-// per platform URL, built once, not per call), bounds every operation by a deadline, and adapts the
-// lifecycle functions to the dynamic-provider contract. Nothing here is serialized into state.
-import { AbortedError, OperationsManagerClient as Client, type OperationsManagerClient, type WhoAmI } from "../../sdk";
+// The provider side of the dynamic resources: what the stubs (task-claim-provider.ts,
+// task-assignment-provider.ts) load by package name in the dynamic-provider process. It holds that
+// process's settings and clients (one per platform URL, built once, not per call), bounds every
+// operation by a deadline, and adapts the lifecycle functions to the dynamic-provider contract.
+// Nothing here is serialized into state.
+import { AbortedError, OperationsManagerClient } from "../../sdk";
 import {
   type ConfigSource,
   ConfigurationError,
@@ -32,15 +33,11 @@ import {
   type TaskClaimState,
   updateTaskClaim,
 } from "../lifecycle/task-claim";
-import { contextFor, type LifecycleContext, rememberWhoAmI } from "../lifecycle/task-facts";
-
-interface Session {
-  client: OperationsManagerClient;
-  whoami: (call?: { timeoutMs?: number }) => Promise<WhoAmI>;
-}
+import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
 
 let settings: ProviderSettings | ConfigurationError | undefined;
-const sessions = new Map<string, Session>();
+/** One client per platform URL for the process: one login, one whoami, kept-alive connections. */
+const clients = new Map<string, OperationsManagerClient>();
 
 /** Called by the engine (through the stubs) with the stack's configuration, once per provider process. */
 export function configure(config: { get(key: string): string | undefined }): void {
@@ -48,7 +45,7 @@ export function configure(config: { get(key: string): string | undefined }): voi
 }
 
 function settle(source: ConfigSource): ProviderSettings | ConfigurationError {
-  sessions.clear();
+  clients.clear();
   try {
     const resolved = resolveSettings(source);
     for (const warning of resolved.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -71,15 +68,14 @@ async function withContext<T>(what: string, baseUrl: string | undefined, work: (
   const current = currentSettings();
   const url = baseUrl ?? current.baseUrl;
   if (!url) throw new ConfigurationError(MISSING_BASE_URL);
-  let session = sessions.get(url);
-  if (!session) {
-    const client = new Client({ ...current.client, baseUrl: url });
-    session = { client, whoami: rememberWhoAmI(client) };
-    sessions.set(url, session);
+  let client = clients.get(url);
+  if (!client) {
+    client = new OperationsManagerClient({ ...current.client, baseUrl: url });
+    clients.set(url, client);
   }
   const signal = AbortSignal.timeout(current.operationTimeoutMs);
   try {
-    return await work(contextFor(session.client, { signal }, session.whoami));
+    return await work(contextFor(client, url, { signal }));
   } catch (error) {
     if (signal.aborted && error instanceof AbortedError) {
       throw new Error(
@@ -101,7 +97,7 @@ interface CheckAnswer<T> {
 }
 
 /** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
-interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs> {
+interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs & { platformUrl?: string }> {
   check(olds: unknown, news: Record<string, unknown>): Promise<CheckAnswer<Inputs>>;
   diff(id: string, olds: State, news: Inputs): Promise<Diff>;
   create(inputs: Inputs): Promise<{ id: string; outs: State }>;
@@ -110,11 +106,11 @@ interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extend
   delete(id: string, props: State): Promise<void>;
 }
 
-function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs>(
+function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs & { platformUrl?: string }>(
   name: string,
   rules: {
     check(news: Record<string, unknown>): { inputs: Inputs; failures: CheckFailure[] };
-    diff(olds: State, news: Inputs): Diff;
+    diff(olds: State, news: Inputs, configuredUrl?: string): Diff;
     create(ctx: LifecycleContext, inputs: Inputs): Promise<State>;
     read(ctx: LifecycleContext, state: State): Promise<State | undefined>;
     update(ctx: LifecycleContext, olds: State, news: Inputs): Promise<State>;
@@ -124,11 +120,22 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
   return {
     async check(_olds, news) {
       // Preview fails here, before anything runs, when the provider cannot be configured.
-      currentSettings();
-      return rules.check(news);
+      const configured = currentSettings();
+      const checked = rules.check(news);
+      if (news?.baseUrl === undefined && configured.baseUrl === undefined) {
+        checked.failures.push({ property: "baseUrl", reason: MISSING_BASE_URL });
+      }
+      return checked;
     },
     async diff(_id, olds, news) {
-      return rules.diff(olds, news);
+      // The stack's URL decides where a resource without its own baseUrl lives (see replacements).
+      let configuredUrl: string | undefined;
+      try {
+        configuredUrl = currentSettings().baseUrl;
+      } catch {
+        configuredUrl = undefined; // check has reported it
+      }
+      return rules.diff(olds, news, configuredUrl);
     },
     async create(inputs) {
       const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
@@ -136,7 +143,10 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
     },
     async read(id, props) {
       const state = { ...props, taskId: props?.taskId ?? id };
-      const found = await withContext(`${name} read`, state.baseUrl, (ctx) => rules.read(ctx, state));
+      // The platform state recorded, not today's config: refresh looks where the claim was made.
+      const found = await withContext(`${name} read`, state.platformUrl ?? state.baseUrl, (ctx) =>
+        rules.read(ctx, state),
+      );
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
@@ -145,7 +155,7 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       return { outs: defined(state) };
     },
     async delete(_id, props) {
-      await withContext(`${name} delete`, props.baseUrl, (ctx) => rules.delete(ctx, props));
+      await withContext(`${name} delete`, props.platformUrl ?? props.baseUrl, (ctx) => rules.delete(ctx, props));
     },
   };
 }

@@ -1,6 +1,6 @@
 // TaskAssignment: "task X belongs to user Y" (a named approver), through IAP's assign. Plain
 // functions over the SDK client, like TaskClaim's.
-import { sameUser, type Task } from "../../sdk";
+import { sameUser, type Task, TaskStateError } from "../../sdk";
 import { type CheckOutcome, checkTaskAssignmentInputs, type TaskAssignmentInputs } from "./inputs";
 import { type Diff, replacements } from "./task-claim";
 import {
@@ -17,6 +17,8 @@ import {
 export type { TaskAssignmentInputs } from "./inputs";
 
 export interface TaskAssignmentState extends TaskAssignmentInputs, TaskFacts {
+  /** The platform the task lives on: `baseUrl`, or `itential:baseUrl` when it was assigned. */
+  platformUrl: string;
   /** Username of the person the task is assigned to. */
   assignee: string;
   assigneeId: string;
@@ -41,8 +43,12 @@ export function needsAssignment(state: TaskAssignmentState): boolean {
   return !isFinished(state.status) && !sameUser(ownerOf(state), assigneeOf(state));
 }
 
-export function diffTaskAssignment(olds: TaskAssignmentState, news: TaskAssignmentInputs): Diff {
-  const replaces = replacements(olds, news);
+export function diffTaskAssignment(
+  olds: TaskAssignmentState,
+  news: TaskAssignmentInputs,
+  configuredUrl?: string,
+): Diff {
+  const replaces = replacements(olds, news, configuredUrl);
   const changes =
     replaces.length > 0 ||
     assigneeChanged(olds, news) ||
@@ -65,7 +71,7 @@ async function assign(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Prom
   const assignee = await resolveAssignee(ctx, inputs);
   const task: Task = await ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call);
   const username = assignee.username ?? (sameUser(task.owner, assignee) ? task.owner?.username : undefined);
-  return stateOf(inputs, task, { id: assignee.id, username });
+  return stateOf(ctx, inputs, task, { id: assignee.id, username });
 }
 
 function pickInputs(inputs: TaskAssignmentInputs): TaskAssignmentInputs {
@@ -78,9 +84,15 @@ function pickInputs(inputs: TaskAssignmentInputs): TaskAssignmentInputs {
   };
 }
 
-function stateOf(inputs: TaskAssignmentInputs, task: Task, assignee: Holder): TaskAssignmentState {
+function stateOf(
+  ctx: LifecycleContext,
+  inputs: TaskAssignmentInputs,
+  task: Task,
+  assignee: Holder,
+): TaskAssignmentState {
   return {
     ...pickInputs(inputs),
+    platformUrl: ctx.platformUrl,
     ...factsOf(task, [assignee]),
     assignee: assignee.username ?? assignee.id,
     assigneeId: assignee.id,
@@ -101,27 +113,41 @@ export async function readTaskAssignment(
 ): Promise<TaskAssignmentState | undefined> {
   const task = await readTask(ctx, state.taskId);
   if (!task) return undefined;
+  return refreshed(ctx, state, task);
+}
+
+/** `state` with the task's facts as IAP has them now. */
+function refreshed(ctx: LifecycleContext, state: TaskAssignmentState, task: Task): TaskAssignmentState {
   return {
     ...pickInputs(state),
+    platformUrl: state.platformUrl ?? ctx.platformUrl,
     ...factsOf(task, [assigneeOf(state)]),
     assignee: state.assignee,
     assigneeId: state.assigneeId,
   };
 }
 
-/** Re-assigns when the assignee changed or state shows the task taken from them; else IAP is not called. */
+/**
+ * Re-assigns when the assignee changed or state shows the task taken from them; else IAP is not
+ * called. A finished task (the work is done) is not assigned again: the new inputs are recorded,
+ * while `assignee` and `owner` keep saying who had it, as TaskClaim counts a finished task done.
+ */
 export async function updateTaskAssignment(
   ctx: LifecycleContext,
   olds: TaskAssignmentState,
   news: TaskAssignmentInputs,
 ): Promise<TaskAssignmentState> {
-  if (!assigneeChanged(olds, news) && !needsAssignment(olds)) {
-    return { ...olds, ...pickInputs(news) };
+  const unchanged = { ...olds, ...pickInputs(news) };
+  if (isFinished(olds.status) || (!assigneeChanged(olds, news) && !needsAssignment(olds))) return unchanged;
+  try {
+    return await assign(ctx, news);
+  } catch (error) {
+    // Finished since the last refresh: likewise done, with the facts as IAP has them now.
+    if (!(error instanceof TaskStateError && error.reason === "finished")) throw error;
+    const task = await readTask(ctx, news.taskId);
+    if (!task) throw error;
+    return refreshed(ctx, unchanged, task);
   }
-  if (isFinished(olds.status)) {
-    throw new Error(`TaskAssignment: task ${olds.taskId} is ${olds.status} and can no longer be assigned`);
-  }
-  return assign(ctx, news);
 }
 
 /** Releases the task if the assignee still holds it and it is open. */

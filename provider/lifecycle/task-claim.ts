@@ -19,6 +19,8 @@ export type { TaskClaimInputs } from "./inputs";
 
 /** What state records: the inputs, the task's facts, and the account the claim is made for. */
 export interface TaskClaimState extends TaskClaimInputs, TaskFacts {
+  /** The platform the task lives on: `baseUrl`, or `itential:baseUrl` when the claim was made. */
+  platformUrl: string;
   /** Username of the account this resource claims the task for (the provider's credentials). */
   claimant: string;
   claimantId: string;
@@ -44,13 +46,27 @@ export function needsClaim(state: TaskClaimState): boolean {
   return !isFinished(state.status) && !sameUser(ownerOf(state), claimantOf(state));
 }
 
-/** Properties whose change means another claim (on another task or platform), compared as stored. */
-export function replacements(olds: { taskId: string; baseUrl?: string }, news: { taskId: string; baseUrl?: string }) {
+/**
+ * Properties whose change means another claim: another task, or another platform. The platform is
+ * compared as used: the resource's `baseUrl`, else the configured `itential:baseUrl`
+ * (`configuredUrl`), against the one state recorded, so changing the stack's URL moves the claim
+ * rather than leaving it behind on the old platform.
+ */
+export function replacements(
+  olds: { taskId: string; baseUrl?: string; platformUrl?: string },
+  news: { taskId: string; baseUrl?: string },
+  configuredUrl?: string,
+) {
   const replaces: string[] = [];
   if (news.taskId === UNKNOWN || news.taskId !== olds.taskId) replaces.push("taskId");
-  const oldUrl = olds.baseUrl === undefined ? undefined : normaliseBaseUrl(olds.baseUrl);
-  const newUrl = news.baseUrl === undefined || news.baseUrl === UNKNOWN ? news.baseUrl : normaliseBaseUrl(news.baseUrl);
-  if (newUrl !== oldUrl) replaces.push("baseUrl");
+  const before = olds.platformUrl ?? olds.baseUrl;
+  const after = news.baseUrl ?? configuredUrl;
+  if (
+    after === UNKNOWN ||
+    (before !== undefined && after !== undefined && normaliseBaseUrl(before) !== normaliseBaseUrl(after))
+  ) {
+    replaces.push("baseUrl");
+  }
   return replaces;
 }
 
@@ -59,8 +75,8 @@ export function replacements(olds: { taskId: string; baseUrl?: string }, news: {
  * show every library upgrade as an update). Release before re-claiming on replacement: claiming the
  * same task first and then releasing the old resource would leave it unclaimed.
  */
-export function diffTaskClaim(olds: TaskClaimState, news: TaskClaimInputs): Diff {
-  const replaces = replacements(olds, news);
+export function diffTaskClaim(olds: TaskClaimState, news: TaskClaimInputs, configuredUrl?: string): Diff {
+  const replaces = replacements(olds, news, configuredUrl);
   const flags = news.takeOver !== olds.takeOver || news.releaseOnDestroy !== olds.releaseOnDestroy;
   return { changes: replaces.length > 0 || flags || needsClaim(olds), replaces, deleteBeforeReplace: true };
 }
@@ -83,9 +99,10 @@ async function claim(ctx: LifecycleContext, inputs: TaskClaimInputs): Promise<{ 
   return { task, claimant: { id: claimant.id, username: claimant.username } };
 }
 
-function stateOf(inputs: TaskClaimInputs, task: Task, claimant: Holder): TaskClaimState {
+function stateOf(ctx: LifecycleContext, inputs: TaskClaimInputs, task: Task, claimant: Holder): TaskClaimState {
   return {
     ...pickInputs(inputs),
+    platformUrl: ctx.platformUrl,
     ...factsOf(task, [claimant]),
     claimant: claimant.username ?? claimant.id,
     claimantId: claimant.id,
@@ -107,15 +124,21 @@ function pickInputs(inputs: TaskClaimInputs): TaskClaimInputs {
  */
 export async function createTaskClaim(ctx: LifecycleContext, inputs: TaskClaimInputs): Promise<TaskClaimState> {
   const { task, claimant } = await claim(ctx, inputs);
-  return stateOf(inputs, task, claimant);
+  return stateOf(ctx, inputs, task, claimant);
 }
 
 /** Refresh: the task's owner, claim time and status as IAP has them now; undefined when it is gone. */
 export async function readTaskClaim(ctx: LifecycleContext, state: TaskClaimState): Promise<TaskClaimState | undefined> {
   const task = await readTask(ctx, state.taskId);
   if (!task) return undefined;
+  return refreshed(ctx, state, task);
+}
+
+/** `state` with the task's facts as IAP has them now. */
+function refreshed(ctx: LifecycleContext, state: TaskClaimState, task: Task): TaskClaimState {
   return {
     ...pickInputs(state),
+    platformUrl: state.platformUrl ?? ctx.platformUrl,
     ...factsOf(task, [claimantOf(state)]),
     claimant: state.claimant,
     claimantId: state.claimantId,
@@ -135,8 +158,16 @@ export async function updateTaskClaim(
     const { taskId: _t, takeOver: _o, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
     return { ...pickInputs(news), ...kept };
   }
-  const { task, claimant } = await claim(ctx, news);
-  return stateOf(news, task, claimant);
+  try {
+    const { task, claimant } = await claim(ctx, news);
+    return stateOf(ctx, news, task, claimant);
+  } catch (error) {
+    // The approval was given since the last refresh: nothing is left to hold, and that is no error.
+    if (!(error instanceof TaskStateError && error.reason === "finished")) throw error;
+    const task = await readTask(ctx, news.taskId);
+    if (!task) throw error;
+    return refreshed(ctx, { ...olds, ...pickInputs(news) }, task);
+  }
 }
 
 /** Releases the task if we still hold it and it is open; `releaseOnDestroy: false` leaves it held. */

@@ -79,10 +79,23 @@ test("problems are reported together, and never echo a secret", () => {
     message = (error as Error).message;
   }
   expect(message).toContain("itential:baseUrl (or ITENTIAL_BASE_URL) must not contain credentials");
-  expect(message).toContain('itential:timeoutMs (or ITENTIAL_TIMEOUT_MS) must be a whole number >= 1, got "soon"');
-  expect(message).toContain("itential:maxRetries (or ITENTIAL_MAX_RETRIES) must be a whole number >= 0");
+  expect(message).toContain(
+    'itential:timeoutMs (or ITENTIAL_TIMEOUT_MS) must be a whole number from 1 to 2147483647, got "soon"',
+  );
+  expect(message).toContain("itential:maxRetries (or ITENTIAL_MAX_RETRIES) must be a whole number from 0 to 100");
   expect(message).toContain("itential:insecure (or ITENTIAL_INSECURE) must be true or false");
   expect(message).not.toContain(secret);
+});
+
+test("a timeout past what Node's timers hold is refused, not turned into an instant failure", () => {
+  expect(() =>
+    resolveSettings(from({ "itential:token": "t", "itential:operationTimeoutMs": "2147483648" }), {}),
+  ).toThrow(
+    "itential:operationTimeoutMs (or ITENTIAL_OPERATION_TIMEOUT_MS) must be a whole number from 1 to 2147483647",
+  );
+  expect(() => resolveSettings(from({ "itential:token": "t", "itential:timeoutMs": "99999999999" }), {})).toThrow(
+    /itential:timeoutMs .* from 1 to 2147483647/,
+  );
 });
 
 test("numbers, retries and the operation deadline", () => {

@@ -3,7 +3,7 @@
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { configure, taskClaim } from "../../provider/dynamic/host";
 import { useEmulatorProcess } from "../support/emulator-process";
-import { approvalTask, clearRequests, requestsSince } from "./fixture";
+import { approvalTask, clearRequests, clientAs, requestsSince } from "./fixture";
 
 const emulator = useEmulatorProcess();
 let taskId: string;
@@ -26,12 +26,15 @@ test("an unconfigured provider fails check, at preview, with what to set", async
   try {
     configureWith({});
     await expect(taskClaim.check({}, { taskId })).rejects.toThrow(/itential:username \(or ITENTIAL_USERNAME\)/);
-    // Credentials but no URL: check passes (a resource may bring its own), create says what is missing.
+    // Credentials but no URL: a resource without its own baseUrl fails check, naming the property.
     configureWith({ "itential:token": "t" });
-    await expect(taskClaim.check({}, { taskId })).resolves.toMatchObject({ failures: [] });
-    await expect(taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true })).rejects.toThrow(
-      /set itential:baseUrl \(or ITENTIAL_BASE_URL\)/,
-    );
+    const checked = await taskClaim.check({}, { taskId });
+    expect(checked.failures).toEqual([
+      { property: "baseUrl", reason: expect.stringMatching(/set itential:baseUrl \(or ITENTIAL_BASE_URL\)/) },
+    ]);
+    await expect(taskClaim.check({}, { taskId, baseUrl: "https://iap.example.com" })).resolves.toMatchObject({
+      failures: [],
+    });
   } finally {
     process.env = saved;
   }
@@ -72,6 +75,32 @@ test("every operation is bounded: a platform that stops answering fails it after
     /TaskClaim create gave up after 400 ms \(itential:operationTimeoutMs\)/,
   );
   expect(Date.now() - started).toBeLessThan(3000);
+});
+
+test("the deadline also bounds the whoami a takeOver needs", async () => {
+  configureWith({ ...pipelineConfig(), "itential:operationTimeoutMs": "500", "itential:timeoutMs": "20000" });
+  await emulator().actAs("alice", "POST", `/operations-manager/tasks/${taskId}/claim`);
+  await emulator().addFault({ kind: "latency", delayMs: 5000, path: "/whoami" });
+  const started = Date.now();
+  await expect(taskClaim.create({ taskId, takeOver: true, releaseOnDestroy: true })).rejects.toThrow(
+    /TaskClaim create gave up after 500 ms/,
+  );
+  expect(Date.now() - started).toBeLessThan(3000);
+});
+
+test("state records the platform; refresh and destroy go back there, not to today's itential:baseUrl", async () => {
+  configureWith(pipelineConfig());
+  const created = await taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true });
+  expect(created.outs.platformUrl).toBe(emulator().url);
+  // The stack's URL now names another platform: diff asks to move the claim; refresh and delete of
+  // the stored resource still reach the platform that holds it.
+  configureWith({ ...pipelineConfig(), "itential:baseUrl": "http://127.0.0.1:9" });
+  expect(
+    (await taskClaim.diff(taskId, created.outs, { taskId, takeOver: false, releaseOnDestroy: true })).replaces,
+  ).toEqual(["baseUrl"]);
+  expect((await taskClaim.read(taskId, created.outs)).id).toBe(taskId);
+  await taskClaim.delete(taskId, created.outs);
+  expect((await clientAs(emulator(), "admin").getTask(taskId)).owner).toBeUndefined();
 });
 
 test("a resource's baseUrl gets its own client; a URL with credentials never does", async () => {
