@@ -47,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
     return 64;
   }
   const workDir = path.resolve(process.env.PROJECT_DIR ?? path.join(__dirname, "..", "approval-gate"));
-  const stack = await LocalWorkspace.createOrSelectStack({ stackName: process.env.STACK ?? "ci", workDir });
+  // Select, never create: a mistyped stack name must fail the job, not plan against an empty stack.
+  const stack = await LocalWorkspace.selectStack({ stackName: process.env.STACK ?? "ci", workDir });
   const events: EngineEvent[] = [];
   const onEvent = (event: EngineEvent) => events.push(event);
 

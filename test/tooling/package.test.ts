@@ -1,6 +1,7 @@
 // What `npm pack` ships: the compiled package with its types, the emulator command, and the pages
 // users read; no tests, fixtures, sources or examples. (Installing and running it: test/e2e.)
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -32,4 +33,13 @@ test("the packed tarball holds dist/, declarations, README, LICENSE, CHANGELOG a
   );
   expect(unwanted).toEqual([]);
   expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+  // Only what today's sources compile to: no stale module from a file since removed.
+  const compiled = files.filter((f) => f.startsWith("dist/") && f.endsWith(".js"));
+  const orphans = compiled.filter(
+    (f) => !fs.existsSync(path.join(REPO, f.replace(/^dist\//, "").replace(/\.js$/, ".ts"))),
+  );
+  expect(orphans).toEqual([]);
+  expect(
+    fs.readFileSync(path.join(REPO, "dist", "emulator", "cli.js"), "utf8").startsWith("#!/usr/bin/env node\n"),
+  ).toBe(true);
 });
