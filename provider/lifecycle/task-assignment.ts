@@ -1,10 +1,11 @@
 // TaskAssignment: "task X belongs to user Y" (a named approver), through IAP's assign. Plain
 // functions over the SDK client, like TaskClaim's.
-import { sameUser, type Task, TaskStateError } from "../../sdk";
+import { sameUser, type Task } from "../../sdk";
 import { type CheckOutcome, checkTaskAssignmentInputs, type TaskAssignmentInputs } from "./inputs";
 import { type Diff, replacements } from "./task-claim";
 import {
   factsOf,
+  finishedMeanwhile,
   type Holder,
   isFinished,
   type LifecycleContext,
@@ -137,16 +138,13 @@ export async function updateTaskAssignment(
   olds: TaskAssignmentState,
   news: TaskAssignmentInputs,
 ): Promise<TaskAssignmentState> {
-  const unchanged = { ...olds, ...pickInputs(news) };
-  if (isFinished(olds.status) || (!assigneeChanged(olds, news) && !needsAssignment(olds))) return unchanged;
+  const { taskId: _t, user: _u, userId: _i, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
+  const recorded: TaskAssignmentState = { ...pickInputs(news), ...kept };
+  if (isFinished(olds.status) || (!assigneeChanged(olds, news) && !needsAssignment(olds))) return recorded;
   try {
     return await assign(ctx, news);
   } catch (error) {
-    // Finished since the last refresh: likewise done, with the facts as IAP has them now.
-    if (!(error instanceof TaskStateError && error.reason === "finished")) throw error;
-    const task = await readTask(ctx, news.taskId);
-    if (!task) throw error;
-    return refreshed(ctx, unchanged, task);
+    return refreshed(ctx, recorded, await finishedMeanwhile(ctx, news.taskId, error));
   }
 }
 

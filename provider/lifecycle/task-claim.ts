@@ -6,6 +6,7 @@ import { normaliseBaseUrl } from "../base-url";
 import { type CheckOutcome, checkTaskClaimInputs, type TaskClaimInputs, UNKNOWN } from "./inputs";
 import {
   factsOf,
+  finishedMeanwhile,
   type Holder,
   isFinished,
   type LifecycleContext,
@@ -154,19 +155,14 @@ export async function updateTaskClaim(
   olds: TaskClaimState,
   news: TaskClaimInputs,
 ): Promise<TaskClaimState> {
-  if (!needsClaim(olds)) {
-    const { taskId: _t, takeOver: _o, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
-    return { ...pickInputs(news), ...kept };
-  }
+  const { taskId: _t, takeOver: _o, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
+  const recorded: TaskClaimState = { ...pickInputs(news), ...kept };
+  if (!needsClaim(olds)) return recorded;
   try {
     const { task, claimant } = await claim(ctx, news);
     return stateOf(ctx, news, task, claimant);
   } catch (error) {
-    // The approval was given since the last refresh: nothing is left to hold, and that is no error.
-    if (!(error instanceof TaskStateError && error.reason === "finished")) throw error;
-    const task = await readTask(ctx, news.taskId);
-    if (!task) throw error;
-    return refreshed(ctx, { ...olds, ...pickInputs(news) }, task);
+    return refreshed(ctx, recorded, await finishedMeanwhile(ctx, news.taskId, error));
   }
 }
 

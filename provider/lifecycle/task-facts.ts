@@ -139,6 +139,18 @@ export async function releaseIfHeld(ctx: LifecycleContext, id: string, holder: H
   }
 }
 
+/**
+ * For an update whose write IAP refused: when the refusal is that the task finished meanwhile (the
+ * approval was given since the last refresh), the task as it is now, since nothing is left to hold
+ * and that is no error; otherwise the refusal, rethrown.
+ */
+export async function finishedMeanwhile(ctx: LifecycleContext, id: string, refusal: unknown): Promise<Task> {
+  if (!(refusal instanceof TaskStateError && refusal.reason === "finished")) throw refusal;
+  const task = await readTask(ctx, id);
+  if (!task) throw refusal;
+  return task;
+}
+
 export function describe(task: Task): string {
   return task.name ? `task ${task.id} ("${task.name}")` : `task ${task.id}`;
 }
