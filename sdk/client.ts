@@ -111,9 +111,7 @@ export class OperationsManagerClient {
   #me: Promise<WhoAmI> | undefined;
 
   constructor(options: ClientOptions) {
-    if (typeof options?.baseUrl !== "string" || !/^https?:\/\/[^/]+/.test(options.baseUrl)) {
-      throw new ValidationError("baseUrl must be an http:// or https:// URL");
-    }
+    const url = platformUrl(options?.baseUrl);
     const { auth, retry: retryOverrides, ...transport } = options;
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ValidationError("timeoutMs must be a positive number");
@@ -124,8 +122,20 @@ export class OperationsManagerClient {
     // Logins are not retried on their own: the request that needed the login retries as a whole,
     // so a server that is down is not asked (retries × retries) times.
     this.#auth = createAuth(auth, (request) =>
-      this.#transport.json({ method: "POST", ...request, authenticate: false, retry: "none" }),
+      this.#transport.json({
+        method: "POST",
+        ...request,
+        authenticate: false,
+        answerIsCredential: true,
+        retry: "none",
+      }),
     );
+    if (auth.type === "basic" && url.protocol === "http:" && !isLoopback(url.hostname)) {
+      // Once per client: the provider and the lookups keep one client per platform and process.
+      const warning = `Basic credentials for ${url.host} are sent unencrypted on every request (http://): anyone on the network path can read them. Use https://, or a token login (itential:authType login).`;
+      if (logger?.warn) logger.warn(warning);
+      else process.stderr.write(`[pulumi-itential] warning: ${warning}\n`);
+    }
   }
 
   /** The authenticated principal (`GET /whoami`). */
@@ -398,6 +408,33 @@ export class OperationsManagerClient {
       if (page.items.length === 0 || skip >= page.total) return;
     }
   }
+}
+
+/**
+ * The platform URL, checked. Credentials in it (`https://user:password@iap`) are refused, not
+ * stripped: a URL is logged, printed and stored in many places, and the caller should learn that
+ * it holds a password rather than have it silently ignored. The URL is never echoed in the error.
+ */
+function platformUrl(value: unknown): URL {
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new ValidationError("baseUrl must be an http:// or https:// URL");
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new ValidationError("baseUrl must not contain credentials (user:password@): give them as auth instead");
+  }
+  return url;
+}
+
+/** Hosts on this machine, where plain http crosses no network. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function projection(include: readonly string[] | undefined, exclude: readonly string[] | undefined): URLSearchParams {
