@@ -100,6 +100,18 @@ interface CheckAnswer<T> {
   failures: CheckFailure[];
 }
 
+/**
+ * Inputs checked again where they are used: the engine runs `check` first, but inputs it could not
+ * know at preview arrive resolved only here, and a create or update must not send anything the
+ * check would refuse (an accounts search for an invisible username, a claim with takeOver "yes").
+ */
+function checked<T>(name: string, check: (news: Record<string, unknown>) => { failures: CheckFailure[] }, inputs: T) {
+  const { failures } = check(inputs as Record<string, unknown>);
+  if (failures.length > 0) {
+    throw new Error(`${name} has invalid inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
+  }
+}
+
 /** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
 interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs> {
   check(olds: unknown, news: Record<string, unknown>): Promise<CheckAnswer<Inputs>>;
@@ -131,6 +143,7 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       return rules.diff(olds, news);
     },
     async create(inputs) {
+      checked(name, rules.check, inputs);
       const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
       return { id: state.taskId, outs: defined(state) };
     },
@@ -141,6 +154,7 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
     async update(_id, olds, news) {
+      checked(name, rules.check, news);
       const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
       return { outs: defined(state) };
     },
