@@ -114,7 +114,10 @@ export class OperationsManagerClient {
     const url = platformUrl(options?.baseUrl);
     const { auth, retry: retryOverrides, ...transport } = options;
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ValidationError("timeoutMs must be a positive number");
+    // Node's timers hold at most 2^31-1 ms; a longer timeout would fire after 1 ms.
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+      throw new ValidationError("timeoutMs must be a positive number of milliseconds, at most 2147483647");
+    }
     this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
     // The transport gets everything but the credentials, which only the auth strategy holds.
