@@ -2,6 +2,8 @@
 // command), and talks to its control API over HTTP, the way a user's test would.
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as https from "node:https";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import {
@@ -18,7 +20,19 @@ export interface EmulatorProcessOptions {
   stateFile?: string;
   seedFile?: string;
   control?: boolean;
+  /** Serve HTTPS with a generated certificate (`--tls`); `"mtls"` also requires a client certificate. */
+  tls?: boolean | "mtls";
   extraArgs?: string[];
+}
+
+/** Where an emulator started with `tls` wrote what clients need (`--tls-dir`). */
+export interface TlsFiles {
+  dir: string;
+  caFile: string;
+  ca: string;
+  /** With `tls: "mtls"`. */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 export class EmulatorProcess {
@@ -26,6 +40,7 @@ export class EmulatorProcess {
     readonly url: string,
     readonly child: ChildProcess,
     readonly stdout: string[],
+    readonly tls: TlsFiles | undefined,
   ) {}
 
   static async start(options: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
@@ -34,6 +49,18 @@ export class EmulatorProcess {
     if (options.control ?? true) args.push("--control");
     if (options.stateFile) args.push("--state-file", options.stateFile);
     if (options.seedFile) args.push("--seed", options.seedFile);
+    let tls: TlsFiles | undefined;
+    if (options.tls) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itential-emulator-tls-test-"));
+      args.push("--tls", "--tls-dir", dir, ...(options.tls === "mtls" ? ["--mtls"] : []));
+      tls = {
+        dir,
+        caFile: path.join(dir, "ca.pem"),
+        ca: "",
+        clientCertFile: path.join(dir, "client.pem"),
+        clientKeyFile: path.join(dir, "client-key.pem"),
+      };
+    }
     args.push(...(options.extraArgs ?? []));
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     const stdout: string[] = [];
@@ -49,7 +76,9 @@ export class EmulatorProcess {
       });
       child.once("exit", (code) => reject(new Error(`emulator exited with ${code} before listening:\n${stderr}`)));
     });
-    return new EmulatorProcess(url, child, stdout);
+    // The files are written before the banner is printed; the URL is its first line.
+    if (tls) tls.ca = await waitForFile(tls.caFile);
+    return new EmulatorProcess(url, child, stdout, tls);
   }
 
   /** What the command has printed so far, once a line matches `until` (or after 5 s). */
@@ -65,17 +94,22 @@ export class EmulatorProcess {
     if (this.child.exitCode !== null) return this.child.exitCode;
     const exited = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
     this.child.kill("SIGTERM");
-    return exited;
+    const code = await exited;
+    if (this.tls) fs.rmSync(this.tls.dir, { recursive: true, force: true });
+    return code;
   }
 
   async control<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}/_emulator${route}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as { message: string; data: T };
-    if (!response.ok) throw new Error(`control ${method} ${route}: ${response.status} ${json.message}`);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+    const { status, text } = this.tls
+      ? await httpsRequest(`${this.url}/_emulator${route}`, method, headers, payload, this.tls)
+      : await fetch(`${this.url}/_emulator${route}`, { method, headers, body: payload }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        }));
+    const json = JSON.parse(text) as { message: string; data: T };
+    if (status >= 400) throw new Error(`control ${method} ${route}: ${status} ${json.message}`);
     return json.data;
   }
 
@@ -99,6 +133,39 @@ export class EmulatorProcess {
   actAs<T = unknown>(username: string, method: string, route: string, body?: unknown): Promise<T> {
     return this.control(method, `/as/${encodeURIComponent(username)}${route}`, body);
   }
+}
+
+async function waitForFile(file: string): Promise<string> {
+  for (let waited = 0; waited < 5000; waited += 20) {
+    if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${file} was not written`);
+}
+
+/** A request over HTTPS trusting the emulator's CA (and presenting its client certificate, when it made one). */
+function httpsRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  tls: TlsFiles,
+): Promise<{ status: number; text: string }> {
+  const client = fs.existsSync(tls.clientCertFile)
+    ? { cert: fs.readFileSync(tls.clientCertFile), key: fs.readFileSync(tls.clientKeyFile) }
+    : {};
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, headers, ca: tls.ca, ...client }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** The demo seed's users as `[username, password]`, for Basic authentication in tests. */
