@@ -528,7 +528,8 @@ function explain(
  * Client options from the environment: `ITENTIAL_BASE_URL`, then credentials from
  * `ITENTIAL_CLIENT_ID` + `ITENTIAL_CLIENT_SECRET` (OAuth), or `ITENTIAL_TOKEN`, or
  * `ITENTIAL_USERNAME` + `ITENTIAL_PASSWORD` (token login; `ITENTIAL_AUTH=basic` for Basic).
- * Optional: `ITENTIAL_TIMEOUT_MS`, `ITENTIAL_CA_FILE` (PEM bundle).
+ * Optional: `ITENTIAL_TIMEOUT_MS`, `ITENTIAL_CA_FILE` (PEM bundle), `ITENTIAL_CLIENT_CERT_FILE` and
+ * `ITENTIAL_CLIENT_KEY_FILE` (mutual TLS).
  */
 export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
   const baseUrl = env.ITENTIAL_BASE_URL;
@@ -556,12 +557,21 @@ export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Clie
       throw new ValidationError("ITENTIAL_TIMEOUT_MS must be a positive number");
     options.timeoutMs = timeout;
   }
-  if (env.ITENTIAL_CA_FILE) {
+  const read = (name: "ITENTIAL_CA_FILE" | "ITENTIAL_CLIENT_CERT_FILE" | "ITENTIAL_CLIENT_KEY_FILE") => {
+    const file = env[name];
+    if (!file) return undefined;
     try {
-      options.tls = { ca: fs.readFileSync(env.ITENTIAL_CA_FILE) };
+      return fs.readFileSync(file);
     } catch (error) {
-      throw new ItentialError(`ITENTIAL_CA_FILE ${env.ITENTIAL_CA_FILE} cannot be read: ${(error as Error).message}`);
+      throw new ItentialError(`${name} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
     }
+  };
+  const ca = read("ITENTIAL_CA_FILE");
+  const cert = read("ITENTIAL_CLIENT_CERT_FILE");
+  const key = read("ITENTIAL_CLIENT_KEY_FILE");
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ValidationError("ITENTIAL_CLIENT_CERT_FILE and ITENTIAL_CLIENT_KEY_FILE must be set together");
   }
+  if (ca || cert) options.tls = { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) };
   return options;
 }

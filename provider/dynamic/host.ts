@@ -2,7 +2,13 @@
 // package name in the dynamic-provider process. It holds that process's settings and clients (one
 // per platform URL, built once, not per call), bounds every operation by a deadline, and adapts the
 // lifecycle functions to the dynamic-provider contract. Nothing here is serialized into state.
-import { AbortedError, OperationsManagerClient as Client, type OperationsManagerClient, type WhoAmI } from "../../sdk";
+import {
+  AbortedError,
+  OperationsManagerClient as Client,
+  ConnectionError,
+  type OperationsManagerClient,
+  type WhoAmI,
+} from "../../sdk";
 import {
   type ConfigSource,
   ConfigurationError,
@@ -86,8 +92,23 @@ async function withContext<T>(what: string, baseUrl: string | undefined, work: (
         `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`,
       );
     }
-    throw error instanceof Error ? new Error(error.message) : error;
+    throw error instanceof Error ? new Error(`${error.message}${tlsHint(error)}`) : error;
   }
+}
+
+/** TLS refusals, in the settings that fix them: the error codes alone send people searching. */
+function tlsHint(error: Error): string {
+  if (!(error instanceof ConnectionError) || error.code === undefined) return "";
+  if (/CERT_ALTNAME|ERR_TLS_CERT_ALTNAME_INVALID/.test(error.code)) {
+    return ". The platform's certificate is not issued for this host name: use the name it was issued for in itential:baseUrl";
+  }
+  if (/CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA/.test(error.code)) {
+    return ". The platform asks for a client certificate it accepts: set itential:clientCert and itential:clientKey";
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(error.code)) {
+    return ". The platform's certificate is not trusted: set itential:caCert (or ITENTIAL_CA_FILE) to the CA that signed it";
+  }
+  return "";
 }
 
 /** Drops unset values: state holds only what is known. */
