@@ -434,7 +434,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
   const server = setup ? https.createServer(setup.server, listener) : http.createServer(listener);
   server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    // Bytes that are not HTTP (a body sent without framing, a broken header): the envelope like
+    // every other error, then the connection closes, since where the next request starts is lost.
+    const body = JSON.stringify(envelope("Bad request: the request is not valid HTTP", null));
+    if (socket.writable) {
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -40,6 +40,8 @@ export class EmulatorProcess {
     readonly url: string,
     readonly child: ChildProcess,
     readonly stdout: string[],
+    /** Everything the process wrote to stderr so far (with --quiet: only its own errors). */
+    readonly stderr: string[],
     readonly tls: TlsFiles | undefined,
   ) {}
 
@@ -64,9 +66,9 @@ export class EmulatorProcess {
     args.push(...(options.extraArgs ?? []));
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     const stdout: string[] = [];
-    let stderr = "";
+    const stderr: string[] = [];
     child.stderr?.on("data", (chunk) => {
-      stderr += String(chunk);
+      stderr.push(String(chunk));
     });
     const url = await new Promise<string>((resolve, reject) => {
       const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -74,11 +76,13 @@ export class EmulatorProcess {
         stdout.push(line);
         if (stdout.length === 1) resolve(line.trim());
       });
-      child.once("exit", (code) => reject(new Error(`emulator exited with ${code} before listening:\n${stderr}`)));
+      child.once("exit", (code) =>
+        reject(new Error(`emulator exited with ${code} before listening:\n${stderr.join("")}`)),
+      );
     });
     // The files are written before the banner is printed; the URL is its first line.
     if (tls) tls.ca = await waitForFile(tls.caFile);
-    return new EmulatorProcess(url, child, stdout, tls);
+    return new EmulatorProcess(url, child, stdout, stderr, tls);
   }
 
   /** What the command has printed so far, once a line matches `until` (or after 5 s). */
