@@ -2,6 +2,7 @@
 // command), and talks to its control API over HTTP, the way a user's test would.
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -106,12 +107,7 @@ export class EmulatorProcess {
   async control<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
-    const { status, text } = this.tls
-      ? await httpsRequest(`${this.url}/_emulator${route}`, method, headers, payload, this.tls)
-      : await fetch(`${this.url}/_emulator${route}`, { method, headers, body: payload }).then(async (r) => ({
-          status: r.status,
-          text: await r.text(),
-        }));
+    const { status, text } = await controlRequest(`${this.url}/_emulator${route}`, method, headers, payload, this.tls);
     const json = JSON.parse(text) as { message: string; data: T };
     if (status >= 400) throw new Error(`control ${method} ${route}: ${status} ${json.message}`);
     return json.data;
@@ -147,19 +143,26 @@ async function waitForFile(file: string): Promise<string> {
   throw new Error(`${file} was not written`);
 }
 
-/** A request over HTTPS trusting the emulator's CA (and presenting its client certificate, when it made one). */
-function httpsRequest(
+/**
+ * One control call on a connection of its own. Over HTTPS it trusts the emulator's CA (and presents
+ * its client certificate, when it made one). Not fetch: a kept-alive connection that sat idle while
+ * a long property test held the event loop can be closed by the emulator just as it is reused
+ * ("other side closed"), failing a test that did nothing wrong.
+ */
+function controlRequest(
   url: string,
   method: string,
   headers: Record<string, string>,
   body: string | undefined,
-  tls: TlsFiles,
+  tls: TlsFiles | undefined,
 ): Promise<{ status: number; text: string }> {
-  const client = fs.existsSync(tls.clientCertFile)
-    ? { cert: fs.readFileSync(tls.clientCertFile), key: fs.readFileSync(tls.clientKeyFile) }
-    : {};
+  const client =
+    tls && fs.existsSync(tls.clientCertFile)
+      ? { cert: fs.readFileSync(tls.clientCertFile), key: fs.readFileSync(tls.clientKeyFile) }
+      : {};
+  const request = tls ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, headers, ca: tls.ca, ...client }, (res) => {
+    const req = request(url, { method, headers, agent: false, ...(tls ? { ca: tls.ca, ...client } : {}) }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk) => {
