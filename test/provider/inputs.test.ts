@@ -100,42 +100,40 @@ test("any input at all: check never throws, names exactly the properties that ar
   const reasons = new Set<string>();
   fc.assert(
     fc.property(resourceInputs, (news) => {
+      // Plain comparisons collected, then one assertion: expect() per key is most of the cost.
+      const wrong: string[] = [];
       const claim = checkTaskClaimInputs(news as Record<string, unknown>);
       const claimFailed = new Set(claim.failures.map((f) => f.property));
       for (const key of ["taskId", "takeOver", "releaseOnDestroy", "baseUrl"] as const) {
-        expect({ key, value: news[key], failed: claimFailed.has(key) }).toEqual({
-          key,
-          value: news[key],
-          failed: !fine(news, key),
-        });
+        if (claimFailed.has(key) === fine(news, key)) wrong.push(`TaskClaim ${key}: failed=${claimFailed.has(key)}`);
       }
-      expect(claimFailed.size).toBe(claim.failures.length); // one failure per property
+      if (claimFailed.size !== claim.failures.length) wrong.push("TaskClaim: two failures for one property");
 
       const assignment = checkTaskAssignmentInputs(news as Record<string, unknown>);
       const assignmentFailed = new Set(assignment.failures.map((f) => f.property));
       for (const key of ["taskId", "releaseOnDestroy", "baseUrl", "userId"] as const) {
-        expect({ key, value: news[key], failed: assignmentFailed.has(key) }).toEqual({
-          key,
-          value: news[key],
-          failed: !fine(news, key),
-        });
+        if (assignmentFailed.has(key) === fine(news, key)) {
+          wrong.push(`TaskAssignment ${key}: failed=${assignmentFailed.has(key)}`);
+        }
       }
       // "user" also carries the one-of-user-and-userId rule.
       const given = (["user", "userId"] as const).filter((k) => news[k] !== undefined && news[k] !== UNKNOWN);
       const unknown = (["user", "userId"] as const).filter((k) => news[k] === UNKNOWN);
       const oneOf = given.length === 1 || (given.length === 0 && unknown.length > 0);
-      expect(assignmentFailed.has("user")).toBe(!fine(news, "user") || !oneOf);
+      if (assignmentFailed.has("user") !== (!fine(news, "user") || !oneOf)) wrong.push("TaskAssignment user");
 
       for (const f of [...claim.failures, ...assignment.failures]) {
-        expect(f.reason.length).toBeLessThan(300); // huge inputs are shortened, not echoed
+        // huge inputs are shortened, not echoed
+        if (f.reason.length >= 300) wrong.push(`${f.property}: a ${f.reason.length}-character reason`);
         reasons.add(f.property);
       }
       // What passes is what is sent: defaults applied, nothing else added.
       if (claim.failures.length === 0) {
-        expect(Object.keys(claim.inputs).sort()).toEqual(
-          ["taskId", "takeOver", "releaseOnDestroy", ...(news.baseUrl !== undefined ? ["baseUrl"] : [])].sort(),
-        );
+        const keys = Object.keys(claim.inputs).sort().join();
+        const expected = ["taskId", "takeOver", "releaseOnDestroy", ...(news.baseUrl !== undefined ? ["baseUrl"] : [])];
+        if (keys !== expected.sort().join()) wrong.push(`TaskClaim inputs ${keys}`);
       }
+      expect(wrong).toEqual([]);
     }),
     { numRuns: 2000 },
   );
