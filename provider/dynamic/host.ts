@@ -3,7 +3,7 @@
 // process's settings and clients (one per platform URL, built once, not per call), bounds every
 // operation by a deadline, and adapts the lifecycle functions to the dynamic-provider contract.
 // Nothing here is serialized into state.
-import { AbortedError, OperationsManagerClient } from "../../sdk";
+import { AbortedError, ConnectionError, OperationsManagerClient } from "../../sdk";
 import {
   type ConfigSource,
   ConfigurationError,
@@ -82,8 +82,23 @@ async function withContext<T>(what: string, baseUrl: string | undefined, work: (
         `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`,
       );
     }
-    throw error instanceof Error ? new Error(error.message) : error;
+    throw error instanceof Error ? new Error(`${error.message}${tlsHint(error)}`) : error;
   }
+}
+
+/** TLS refusals, in the settings that fix them: the error codes alone send people searching. */
+function tlsHint(error: Error): string {
+  if (!(error instanceof ConnectionError) || error.code === undefined) return "";
+  if (/CERT_ALTNAME|ERR_TLS_CERT_ALTNAME_INVALID/.test(error.code)) {
+    return ". The platform's certificate is not issued for this host name: use the name it was issued for in itential:baseUrl";
+  }
+  if (/CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA/.test(error.code)) {
+    return ". The platform asks for a client certificate it accepts: set itential:clientCert and itential:clientKey";
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(error.code)) {
+    return ". The platform's certificate is not trusted: set itential:caCert (or ITENTIAL_CA_FILE) to the CA that signed it";
+  }
+  return "";
 }
 
 /** Drops unset values: state holds only what is known. */
@@ -94,6 +109,18 @@ function defined<T extends object>(value: T): T {
 interface CheckAnswer<T> {
   inputs: T;
   failures: CheckFailure[];
+}
+
+/**
+ * Inputs checked again where they are used: the engine runs `check` first, but inputs it could not
+ * know at preview arrive resolved only here, and a create or update must not send anything the
+ * check would refuse (an accounts search for an invisible username, a claim with takeOver "yes").
+ */
+function checked<T>(name: string, check: (news: Record<string, unknown>) => { failures: CheckFailure[] }, inputs: T) {
+  const { failures } = check(inputs as Record<string, unknown>);
+  if (failures.length > 0) {
+    throw new Error(`${name} has invalid inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
+  }
 }
 
 /** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
@@ -138,6 +165,7 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       return rules.diff(olds, news, configuredUrl);
     },
     async create(inputs) {
+      checked(name, rules.check, inputs);
       const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
       return { id: state.taskId, outs: defined(state) };
     },
@@ -151,6 +179,7 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
     async update(_id, olds, news) {
+      checked(name, rules.check, news);
       const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
       return { outs: defined(state) };
     },

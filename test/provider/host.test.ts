@@ -1,9 +1,13 @@
 // The dynamic-provider adapter: configuration, one client per process, what reaches state, the
 // engine's "gone" signal, and the deadline on every operation. Against an emulator process.
+import fc from "fast-check";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
-import { configure, taskClaim } from "../../provider/dynamic/host";
+import { configure, taskAssignment, taskClaim } from "../../provider/dynamic/host";
 import { useEmulatorProcess } from "../support/emulator-process";
 import { approvalTask, clearRequests, clientAs, requestsSince } from "./fixture";
+import { resourceInputs } from "./input-shapes";
+
+const TASK = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 
 const emulator = useEmulatorProcess();
 let taskId: string;
@@ -114,4 +118,36 @@ test("a resource's baseUrl gets its own client; a URL with credentials never doe
   expect(created.outs.baseUrl).toBe(emulator().url);
   const checked = await taskClaim.check({}, { taskId, baseUrl: "http://svc:pw@127.0.0.1:9" });
   expect(checked.failures.map((f) => f.property)).toEqual(["baseUrl"]);
+});
+
+test("nothing invalid reaches the network: check refuses it, and create and update refuse it again unsent", async () => {
+  configureWith(pipelineConfig());
+  // Some draws aim the resource at this emulator, so a URL the check lets through would be seen here.
+  const inputs = resourceInputs.chain((news) =>
+    fc.constantFrom(news, { ...news, baseUrl: emulator().url }, { ...news, baseUrl: `${emulator().url}/` }),
+  );
+  const refused = { claim: 0, assignment: 0 };
+  await fc.assert(
+    fc.asyncProperty(inputs, async (news) => {
+      for (const [kind, resource] of [
+        ["claim", taskClaim],
+        ["assignment", taskAssignment],
+      ] as const) {
+        const { failures } = await resource.check({}, news);
+        if (failures.length === 0) continue; // valid: what the engine may send on (not exercised here)
+        refused[kind]++;
+        // The engine would stop here; a create or update reached anyway still sends nothing.
+        const create = await resource.create(news as never).catch((e: Error) => e);
+        const update = await resource.update(TASK, { taskId: TASK } as never, news as never).catch((e: Error) => e);
+        for (const error of [create, update]) {
+          expect(error).toBeInstanceOf(Error);
+          expect((error as Error).message).toContain(failures[0]?.property);
+        }
+      }
+    }),
+    { numRuns: 400 },
+  );
+  expect(refused.claim).toBeGreaterThan(100);
+  expect(refused.assignment).toBeGreaterThan(100);
+  expect(await requestsSince(emulator())).toEqual([]);
 });
