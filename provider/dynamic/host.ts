@@ -11,6 +11,7 @@ import {
   resolveSettings,
 } from "../config";
 import type { CheckFailure } from "../lifecycle/inputs";
+import { OutcomeUnknownError } from "../lifecycle/outcome";
 import {
   checkTaskAssignment,
   createTaskAssignment,
@@ -28,8 +29,8 @@ import {
   deleteTaskClaim,
   diffTaskClaim,
   readTaskClaim,
+  type StoredTaskClaim,
   type TaskClaimInputs,
-  type TaskClaimState,
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import { contextFor, type LifecycleContext, rememberWhoAmI } from "../lifecycle/task-facts";
@@ -81,13 +82,35 @@ async function withContext<T>(what: string, baseUrl: string | undefined, work: (
   try {
     return await work(contextFor(session.client, { signal }, session.whoami));
   } catch (error) {
-    if (signal.aborted && error instanceof AbortedError) {
-      throw new Error(
-        `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`,
-      );
-    }
-    throw error instanceof Error ? new Error(error.message) : error;
+    if (!(error instanceof Error)) throw error;
+    const cause = error instanceof OutcomeUnknownError ? error.cause : error;
+    const message =
+      signal.aborted && cause instanceof AbortedError
+        ? `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`
+        : error.message;
+    // Only the message travels on (the SDK's errors keep request details a log need not see),
+    // and, for a write whose outcome is unknown, what state should record.
+    if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(message, undefined, error.recorded);
+    throw new Error(message);
   }
+}
+
+/**
+ * The engine's "created (or updated), but not initialised" error: thrown by create or update with
+ * an `id`, `properties` and `reasons`, it makes the engine record the resource with `properties`
+ * as its outputs and the reasons as its init errors, fail the run, and update the resource on the
+ * next `up` whatever the diff says. That is how a claim whose outcome is unknown gets into state
+ * instead of being forgotten. The properties need `__provider` (the engine adds it only to a
+ * success), or the next refresh or destroy could not load the provider.
+ */
+function possiblyApplied(error: unknown, id: string, news: object): unknown {
+  if (!(error instanceof OutcomeUnknownError) || !error.recorded) return error;
+  const provider = (news as { __provider?: unknown }).__provider;
+  return Object.assign(new Error(error.message), {
+    id,
+    properties: { ...defined(error.recorded), ...(provider !== undefined ? { __provider: provider } : {}) },
+    reasons: [error.message],
+  });
 }
 
 /** Drops unset values: state holds only what is known. */
@@ -131,8 +154,12 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       return rules.diff(olds, news);
     },
     async create(inputs) {
-      const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
-      return { id: state.taskId, outs: defined(state) };
+      try {
+        const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
+        return { id: state.taskId, outs: defined(state) };
+      } catch (error) {
+        throw possiblyApplied(error, inputs.taskId, inputs);
+      }
     },
     async read(id, props) {
       const state = { ...props, taskId: props?.taskId ?? id };
@@ -140,9 +167,13 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
-    async update(_id, olds, news) {
-      const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
-      return { outs: defined(state) };
+    async update(id, olds, news) {
+      try {
+        const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
+        return { outs: defined(state) };
+      } catch (error) {
+        throw possiblyApplied(error, id, news);
+      }
     },
     async delete(_id, props) {
       await withContext(`${name} delete`, props.baseUrl, (ctx) => rules.delete(ctx, props));
@@ -150,7 +181,7 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
   };
 }
 
-export const taskClaim = kind<TaskClaimInputs, TaskClaimState>("TaskClaim", {
+export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
   check: checkTaskClaim,
   diff: diffTaskClaim,
   create: createTaskClaim,
