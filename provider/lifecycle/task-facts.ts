@@ -88,13 +88,15 @@ export function factsOf(task: Task, known: readonly Holder[] = []): TaskFacts {
 }
 
 /**
- * Whether `error` (from a call about task `id`) means the task does not exist. IAP may answer 500
- * for a missing task as for any business error, so a 500 is settled by searching for the id: the
- * answer comes from the data, not from the status code.
+ * Whether `error` (from a call about task `id`) means the task does not exist. The answer comes
+ * from the data, not from the status code: IAP may answer 500 for a missing task as for any
+ * business error, and a 404 may come from a proxy, or from an IAP still starting, that does not
+ * serve the route yet. Either is settled by searching for the id; a task is gone only when IAP's
+ * search answers and finds nothing. Taking a stray 404 at its word would drop from state a claim
+ * IAP still holds.
  */
 export async function isGone(ctx: LifecycleContext, id: string, error: unknown): Promise<boolean> {
-  if (error instanceof NotFoundError) return true;
-  if (!(error instanceof ServerError) || error.status !== 500) return false;
+  if (!(error instanceof NotFoundError) && !(error instanceof ServerError && error.status === 500)) return false;
   try {
     const found = await ctx.client.listTasks(
       { filters: { equals: { _id: id } }, limit: 1, include: ["_id"] },

@@ -19,6 +19,7 @@ import {
   type StoredTaskClaim,
   updateTaskClaim,
 } from "../../provider/lifecycle/task-claim";
+import { readTask } from "../../provider/lifecycle/task-facts";
 import { useEmulatorProcess } from "../support/emulator-process";
 import { approvalTask, clearRequests, clientAs, contextAs, requestsSince } from "./fixture";
 
@@ -145,6 +146,23 @@ test("an assign whose outcome is unknown records a possible assignment; update s
   expect(await readTaskAssignment(ctx, recorded)).toMatchObject({ owner: "alice" });
   await deleteTaskAssignment(ctx, recorded);
   expect(await holder()).toBeUndefined();
+});
+
+describe("a 404 is not taken for a gone task", () => {
+  test("read fails rather than dropping a task IAP still has; a task really gone still reads as gone", async () => {
+    const ctx = contextAs(emulator(), "pipeline");
+    const created = await createTaskClaim(ctx, inputs());
+    await emulator().addFault({ kind: "status", status: 404, path: "/operations-manager/**" });
+    await expect(readTaskClaim(ctx, created)).rejects.toThrow(/404/);
+    await expect(deleteTaskClaim(ctx, created)).rejects.toThrow(/404/);
+    await clearFaults();
+    expect(await holder()).toBe("svc-pipeline");
+    // Only the task's own route answers 404, IAP's search answers: gone is believed when it finds nothing.
+    await emulator().addFault({ kind: "status", status: 404, path: `/operations-manager/tasks/${taskId}` });
+    await expect(readTask(ctx, taskId)).rejects.toThrow(/404/);
+    await emulator().reset();
+    expect(await readTaskClaim(ctx, created)).toBeUndefined();
+  });
 });
 
 describe("the dynamic provider", () => {
