@@ -3,7 +3,8 @@
 // packed library, and readers for what state stores and what IAP holds. The fault matrix, the
 // races and the load run are built on it; it needs the e2e set-up (the CLI and the consumer
 // project: jest's e2e global set-up, or scripts/faults.ts).
-import type { Stack } from "@pulumi/pulumi/automation";
+import * as path from "node:path";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { DEFAULT_CREDENTIALS as C, defaultSeed, type EmulatorSeed } from "../../emulator";
 import { OperationsManagerClient } from "../../sdk";
 import { installedLibrary } from "../e2e/consumer";
@@ -63,9 +64,12 @@ interface StoredResource {
 }
 
 const TASK_CLAIM = "pulumi-nodejs:dynamic/itential:TaskClaim";
+/** The same program as a project directory, for stacks that must run in processes of their own. */
+const PROGRAM_DIR = path.join(__dirname, "program");
 
 export class Lab {
   #admin: OperationsManagerClient | undefined;
+  #projectDir: string | undefined;
 
   private constructor(
     readonly emulator: EmulatorProcess,
@@ -119,13 +123,17 @@ export class Lab {
   }
 
   /**
-   * A stack in this lab's backend whose program declares one TaskClaim per id `taskIds()` returns
-   * when it runs, configured for `account` with the fast limits (and `config` over them).
+   * A stack in this lab's backend whose program declares one TaskClaim per id in `taskIds`,
+   * configured for `account` with the fast limits (and `config` over them). The program runs inline
+   * (in this process: fast), or with `ownProcesses` from a project directory, so the language host
+   * and the program run in processes of their own: what two stacks running at the same moment need,
+   * since the Pulumi SDK does not keep two inline programs in one process fully apart (one's
+   * shutdown can cut the other's connection to its engine).
    */
-  stack(
+  async stack(
     stackName: string,
-    taskIds: () => readonly string[],
-    options: { account?: Account; config?: Record<string, string> } = {},
+    taskIds: readonly string[],
+    options: { account?: Account; config?: Record<string, string>; ownProcesses?: boolean } = {},
   ): Promise<Stack> {
     const account = options.account ?? CLAIMANT;
     const config: Record<string, { value: string; secret?: boolean }> = {
@@ -134,16 +142,29 @@ export class Lab {
       "itential:password": { value: account.password, secret: true },
     };
     for (const [key, value] of Object.entries({ ...FAST_LIMITS, ...options.config })) config[key] = { value };
-    return this.sandbox.inlineStack(
-      async () => {
-        const { TaskClaim } = installedLibrary();
-        taskIds().forEach((taskId, i) => {
-          new TaskClaim(`claim-${i}`, { taskId });
-        });
-        return {};
+    if (!options.ownProcesses) {
+      return this.sandbox.inlineStack(
+        async () => {
+          const { TaskClaim } = installedLibrary();
+          taskIds.forEach((taskId, i) => {
+            new TaskClaim(`claim-${i}`, { taskId });
+          });
+          return {};
+        },
+        { stackName, config },
+      );
+    }
+    this.#projectDir ??= this.sandbox.copyProject(PROGRAM_DIR, "reliability");
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName, workDir: this.#projectDir },
+      {
+        pulumiHome: this.sandbox.pulumiHome,
+        pulumiCommand: await this.sandbox.pulumiCommand(),
+        envVars: { ...this.sandbox.env },
       },
-      { stackName, config },
     );
+    await stack.setAllConfig({ ...config, taskIds: { value: JSON.stringify(taskIds) } });
+    return stack;
   }
 
   /** The TaskClaims `stack`'s state holds. */

@@ -23,6 +23,8 @@ export interface LoadPhase {
   ok: boolean;
   /** Tasks whose resource failed (the provider's messages, one per task). */
   failedClaims: number;
+  /** Claims state records as possible (outcome unknown) after the run. */
+  possibleClaims: number;
   problems: string[];
   durationMs: number;
 }
@@ -57,7 +59,7 @@ export async function runLoad(
     await lab.emulator.reset(gatesSeed(options.claims));
     const taskIds = await lab.taskIds("Gate");
     if (taskIds.length !== options.claims) throw new Error(`seeded ${taskIds.length} tasks, want ${options.claims}`);
-    const stack = await lab.stack("load", () => taskIds);
+    const stack = await lab.stack("load", taskIds);
     const result: LoadResult = { claims: options.claims, faultsInjected: 0, requests: 0, engineRuns: 0, phases: [] };
 
     const phase = async (
@@ -93,7 +95,8 @@ export async function runLoad(
         : disagreements(CLAIMANT.username, stored, truth);
       if (settled && !outcome.ok) problems.unshift(`the run without faults failed: ${outcome.message}`);
       const failedClaims = outcome.ok ? 0 : outcome.message.split(" | ").length;
-      const done: LoadPhase = { name, ok: outcome.ok, failedClaims, problems, durationMs };
+      const possibleClaims = stored.filter((claim) => (claim.initErrors?.length ?? 0) > 0).length;
+      const done: LoadPhase = { name, ok: outcome.ok, failedClaims, possibleClaims, problems, durationMs };
       result.phases.push(done);
       onPhase?.(done);
     };
@@ -117,7 +120,8 @@ export function renderLoad(result: LoadResult): string {
   ];
   for (const p of result.phases) {
     lines.push(
-      `  ${p.name}: ${p.ok ? "ok" : `failed for ${p.failedClaims} claims`}, ${Math.round(p.durationMs / 1000)} s, ` +
+      `  ${p.name}: ${p.ok ? "ok" : `failed for ${p.failedClaims} claims`}` +
+        `${p.possibleClaims ? ` (${p.possibleClaims} recorded as possible)` : ""}, ${Math.round(p.durationMs / 1000)} s, ` +
         `${p.problems.length === 0 ? "consistent" : `INCONSISTENT: ${p.problems.slice(0, 5).join("; ")}`}`,
     );
   }

@@ -1,9 +1,8 @@
 // The fault matrix: each operation (create, refresh, update, delete) of a TaskClaim stack run by
 // the real engine under each fault, then state compared with IAP's truth, then a follow-up run
-// without faults that must converge. Each cell gets a fresh emulator state and a stack of its own;
-// cells run in a few lanes, each with its own emulator process and backend.
+// without faults that must converge. Each cell gets a fresh emulator state and a stack of its own.
 import type { Stack } from "@pulumi/pulumi/automation";
-import { DEFAULT_CREDENTIALS as C, type EmulatorSeed } from "../../emulator";
+import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { convergence, disagreements } from "./consistency";
 import { FAULTS, type FaultCase, type MainRequest } from "./faults";
 import { CLAIMANT, Lab, outcomeOf, sleep } from "./lab";
@@ -123,12 +122,12 @@ async function injectedCount(lab: Lab, added: { id: string; times?: number | und
   return added.reduce((sum, fault) => sum + (current.find((f) => f.id === fault.id)?.hits ?? fault.times ?? 0), 0);
 }
 
-export async function runCell(lab: Lab, cell: Cell, index: number, seed?: EmulatorSeed): Promise<CellResult> {
+export async function runCell(lab: Lab, cell: Cell, index: number): Promise<CellResult> {
   const plan = PLANS[cell.operation];
-  await lab.emulator.reset(seed);
+  await lab.emulator.reset();
   const [taskId] = await lab.taskIds();
   if (!taskId) throw new Error("the emulator has no approval task");
-  const stack = await lab.stack(`cell-${index}`, () => [taskId]);
+  const stack = await lab.stack(`cell-${index}`, [taskId]);
   let engineRuns = await plan.prepare(lab, stack, taskId);
 
   const added: { id: string; times?: number | undefined }[] = [];
@@ -174,43 +173,41 @@ export async function runCell(lab: Lab, cell: Cell, index: number, seed?: Emulat
   };
 }
 
-/** Runs `cells` in `lanes` lanes (each its own emulator and backend); results in the order given. */
+/**
+ * Runs `all` one after the other on one lab (an emulator process and a backend of its own);
+ * results in the order given. Runs in parallel are separate processes (scripts/faults.ts): the
+ * Pulumi SDK does not keep inline programs running at once in one process fully apart.
+ */
 export async function runMatrix(
   all: readonly Cell[],
-  options: { lanes: number; onResult?: (result: CellResult, done: number) => void },
+  onResult?: (result: CellResult, index: number) => void,
 ): Promise<CellResult[]> {
-  const queue = all.map((cell, index) => ({ cell, index }));
-  const results: CellResult[] = new Array(all.length);
-  let done = 0;
-  const lane = async () => {
-    const lab = await Lab.open();
-    try {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const { cell, index } = next;
-        let result: CellResult;
-        try {
-          result = await runCell(lab, cell, index);
-        } catch (error) {
-          // The set-up itself failed (not the operation under fault): a failed cell, not a crash.
-          result = {
-            operation: cell.operation,
-            fault: cell.fault.name,
-            outcome: "error",
-            consistent: false,
-            converged: false,
-            problems: [`the cell could not run: ${(error as Error).message}`],
-            faultsInjected: 0,
-            engineRuns: 0,
-            durationMs: 0,
-          };
-        }
-        results[index] = result;
-        options.onResult?.(result, ++done);
+  const results: CellResult[] = [];
+  const lab = await Lab.open();
+  try {
+    for (const [index, cell] of all.entries()) {
+      let result: CellResult;
+      try {
+        result = await runCell(lab, cell, index);
+      } catch (error) {
+        // The set-up itself failed (not the operation under fault): a failed cell, not a crash.
+        result = {
+          operation: cell.operation,
+          fault: cell.fault.name,
+          outcome: "error",
+          consistent: false,
+          converged: false,
+          problems: [`the cell could not run: ${(error as Error).message}`],
+          faultsInjected: 0,
+          engineRuns: 0,
+          durationMs: 0,
+        };
       }
-    } finally {
-      await lab.close();
+      results.push(result);
+      onResult?.(result, index);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.lanes, all.length)) }, lane));
+  } finally {
+    await lab.close();
+  }
   return results;
 }

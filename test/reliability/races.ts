@@ -21,9 +21,20 @@ export interface RaceResult {
 
 /** Shorter than the request timeout (FAST_LIMITS): the held request still gets its answer. */
 const HOLD_MS = 600;
+/**
+ * Two engines started together may reach their claims a second or more apart on a loaded machine:
+ * the pipelines' claims are held longer, under a longer request timeout, so they overlap.
+ */
+const RACE_HOLD_MS = 3000;
+const RACE_LIMITS = { "itential:timeoutMs": "10000" };
 
-async function holdNext(lab: Lab, method: string, path: string): Promise<string> {
-  return (await lab.emulator.addFault({ kind: "latency", delayMs: HOLD_MS, method, path })).id;
+async function holdNext(lab: Lab, method: string, path: string, delayMs = HOLD_MS): Promise<string> {
+  return (await lab.emulator.addFault({ kind: "latency", delayMs, method, path })).id;
+}
+
+/** The status IAP answered the last `method path` with (0 when the connection was cut). */
+async function answered(lab: Lab, method: string, path: string): Promise<number | undefined> {
+  return (await lab.emulator.requests()).filter((r) => r.method === method && r.path === path).at(-1)?.status;
 }
 
 /** Resolves once a request has hit fault `id` (it arrived, and is being held). */
@@ -46,10 +57,12 @@ export async function claimVersusClaim(labs: readonly [Lab, Lab], round: number)
   const [taskId] = (await first.taskIds()) as [string];
   const accounts = [CLAIMANT, SECOND_PIPELINE] as const;
   const stacks = await Promise.all(
-    labs.map((lab, i) => lab.stack(`claim-race-${round}`, () => [taskId], { account: accounts[i] })),
+    labs.map((lab, i) =>
+      lab.stack(`claim-race-${round}`, [taskId], { account: accounts[i], config: RACE_LIMITS, ownProcesses: true }),
+    ),
   );
   const claimPath = `/operations-manager/tasks/${taskId}/claim`;
-  await holdNext(first, "POST", claimPath);
+  await holdNext(first, "POST", claimPath, RACE_HOLD_MS);
   await first.emulator.control("DELETE", "/requests");
 
   const runs = await Promise.all(stacks.map((stack) => outcomeOf(() => stack.up())));
@@ -98,7 +111,7 @@ export async function claimVersusRelease(lab: Lab, round: number, random = Math.
   await lab.emulator.reset();
   const [taskId] = (await lab.taskIds()) as [string];
   await lab.emulator.actAs("alice", "POST", `/operations-manager/tasks/${taskId}/claim`);
-  const stack = await lab.stack(`release-race-${round}`, () => [taskId]);
+  const stack = await lab.stack(`release-race-${round}`, [taskId]);
   const held = await holdNext(lab, "POST", `/operations-manager/tasks/${taskId}/claim`);
   const delay = Math.round(random() * HOLD_MS * 2);
   const run = outcomeOf(() => stack.up());
@@ -117,7 +130,7 @@ export async function claimVersusRelease(lab: Lab, round: number, random = Math.
   return {
     kind: "claim vs release",
     round,
-    summary: `release ${delay} ms after the claim arrived: ${outcome.ok ? "claimed" : "refused, naming alice"}`,
+    summary: outcome.ok ? "alice's release landed first: claimed" : "our claim landed first: refused, naming alice",
     problems,
   };
 }
@@ -130,7 +143,7 @@ export async function destroyVersusReclaim(lab: Lab, round: number, random = Mat
   await lab.emulator.reset();
   const [taskId] = (await lab.taskIds()) as [string];
   const alice = await lab.admin().findAccount("alice");
-  const stack = await lab.stack(`destroy-race-${round}`, () => [taskId]);
+  const stack = await lab.stack(`destroy-race-${round}`, [taskId]);
   const up = await outcomeOf(() => stack.up());
   if (!up.ok) return { kind: "destroy vs re-claim", round, summary: "set-up failed", problems: [up.message] };
   const held = await holdNext(lab, "POST", `/operations-manager/tasks/${taskId}/release`);
@@ -140,6 +153,8 @@ export async function destroyVersusReclaim(lab: Lab, round: number, random = Mat
   await sleep(delay);
   await lab.emulator.actAs("alice", "POST", `/operations-manager/tasks/${taskId}/assign`, { userId: alice?.id });
   const outcome = await run;
+  const release = await answered(lab, "POST", `/operations-manager/tasks/${taskId}/release`);
+  const order = release === 200 ? "our release landed first" : `alice's came first (release answered ${release})`;
   const holder = (await lab.truth([taskId])).get(taskId);
   const stored = await lab.stored(stack);
   const problems = disagreements(CLAIMANT.username, stored, new Map([[taskId, holder]]));
@@ -149,7 +164,7 @@ export async function destroyVersusReclaim(lab: Lab, round: number, random = Mat
   return {
     kind: "destroy vs re-claim",
     round,
-    summary: `alice took it ${delay} ms after the release arrived: ${outcome.ok ? "destroyed" : "destroy failed"}, alice holds it`,
+    summary: `${order}: ${outcome.ok ? "destroyed" : "destroy failed"}, alice holds it`,
     problems,
   };
 }
@@ -187,10 +202,7 @@ export function renderRaces(results: readonly RaceResult[]): string {
       const of = results.filter((r) => r.kind === kind);
       const failed = of.filter((r) => r.problems.length > 0);
       const tally = new Map<string, number>();
-      for (const r of of) {
-        const key = r.summary.replace(/\d+ ms/, "… ms");
-        tally.set(key, (tally.get(key) ?? 0) + 1);
-      }
+      for (const r of of) tally.set(r.summary, (tally.get(r.summary) ?? 0) + 1);
       const lines = [`${kind}: ${of.length} rounds, ${failed.length} with problems`];
       for (const [key, n] of tally) lines.push(`  ${n} × ${key}`);
       for (const r of failed) lines.push(`  round ${r.round}: ${r.problems.join("; ")}`);

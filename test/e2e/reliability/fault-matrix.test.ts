@@ -17,7 +17,7 @@ const REDUCED = cells([
 let results: CellResult[];
 
 beforeAll(async () => {
-  results = await runMatrix(REDUCED, { lanes: 1 });
+  results = await runMatrix(REDUCED);
 });
 
 test("every cell ends consistent, converges, and meets its expectations", () => {
