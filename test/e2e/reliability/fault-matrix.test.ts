@@ -1,8 +1,7 @@
 // The fault matrix, reduced: a few cells through the real engine, chosen for what they prove (a
-// claim applied whose answers are all lost, a stray 404, a failed read, a recovery, an update whose
-// outcome is unknown). `npm run test:faults` runs every operation under every fault (scripts/faults.ts).
+// claim applied whose answers are all lost, a stray 404, a recovery, an update whose outcome is
+// unknown). `npm run test:faults` runs every operation under every fault (scripts/faults.ts).
 import { type CellResult, cells, runMatrix } from "../../reliability/matrix";
-import { renderTable } from "../../reliability/report";
 
 jest.setTimeout(600_000);
 
@@ -10,7 +9,6 @@ const REDUCED = cells([
   ["applied, answer lost (always)", "create"],
   ["applied, answer past the timeout", "update"],
   ["404 from a proxy", "delete"],
-  ["503", "refresh"],
   ["fail 2, then succeed (reset)", "create"],
 ]);
 
@@ -22,17 +20,16 @@ beforeAll(async () => {
 
 test("every cell ends consistent, converges, and meets its expectations", () => {
   const problems = results.flatMap((r) => r.problems.map((p) => `${r.fault} / ${r.operation}: ${p}`));
-  expect({ problems, table: renderTable(results).split("\n") }).toEqual({ problems: [], table: expect.any(Array) });
+  expect(problems).toEqual([]);
   expect(results.every((r) => r.consistent && r.converged)).toBe(true);
   expect(results.reduce((n, r) => n + r.faultsInjected, 0)).toBeGreaterThanOrEqual(REDUCED.length);
 });
 
-test("an unknown outcome is recorded, a refusal or a failed read is a clear error, a passing fault is ok", () => {
+test("an unknown outcome is recorded, a failed read is a clear error, a passing fault is ok", () => {
   expect(results.map((r) => `${r.fault} / ${r.operation}: ${r.outcome}`)).toEqual([
     "applied, answer lost (always) / create: recorded",
     "applied, answer past the timeout / update: recorded",
     "404 from a proxy / delete: error",
-    "503 / refresh: error",
     "fail 2, then succeed (reset) / create: ok",
   ]);
   expect(results[0]?.message).toMatch(/the claim of task \S+ may or may not have been made .*State records it/);
