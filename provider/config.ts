@@ -23,6 +23,8 @@ export const SETTINGS = {
   insecure: { env: "ITENTIAL_INSECURE", secret: false },
   timeoutMs: { env: "ITENTIAL_TIMEOUT_MS", secret: false },
   maxRetries: { env: "ITENTIAL_MAX_RETRIES", secret: false },
+  /** The first retry's backoff in milliseconds; it doubles with each retry (capped at 8 s), with jitter. */
+  retryDelayMs: { env: "ITENTIAL_RETRY_DELAY_MS", secret: false },
   operationTimeoutMs: { env: "ITENTIAL_OPERATION_TIMEOUT_MS", secret: false },
 } as const;
 
@@ -123,6 +125,7 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
   };
   const timeoutMs = number("timeoutMs", 1, MAX_TIMEOUT_MS);
   const maxRetries = number("maxRetries", 0, MAX_RETRIES);
+  const retryDelayMs = number("retryDelayMs", 0, MAX_TIMEOUT_MS);
   const operationTimeoutMs = number("operationTimeoutMs", 1, MAX_TIMEOUT_MS) ?? DEFAULT_OPERATION_TIMEOUT_MS;
 
   const insecureRaw = read("insecure");
@@ -165,7 +168,14 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
     client: {
       auth,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(maxRetries !== undefined ? { retry: { maxRetries } } : {}),
+      ...(maxRetries !== undefined || retryDelayMs !== undefined
+        ? {
+            retry: {
+              ...(maxRetries !== undefined ? { maxRetries } : {}),
+              ...(retryDelayMs !== undefined ? { baseDelayMs: retryDelayMs } : {}),
+            },
+          }
+        : {}),
       ...(ca !== undefined || insecure || cert !== undefined
         ? {
             tls: {

@@ -12,6 +12,7 @@ import {
   resolveSettings,
 } from "../config";
 import type { CheckFailure } from "../lifecycle/inputs";
+import { OutcomeUnknownError } from "../lifecycle/outcome";
 import {
   checkTaskAssignment,
   createTaskAssignment,
@@ -29,8 +30,8 @@ import {
   deleteTaskClaim,
   diffTaskClaim,
   readTaskClaim,
+  type StoredTaskClaim,
   type TaskClaimInputs,
-  type TaskClaimState,
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
@@ -77,12 +78,16 @@ async function withContext<T>(what: string, baseUrl: string | undefined, work: (
   try {
     return await work(contextFor(client, url, { signal }));
   } catch (error) {
-    if (signal.aborted && error instanceof AbortedError) {
-      throw new Error(
-        `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`,
-      );
-    }
-    throw error instanceof Error ? new Error(`${error.message}${tlsHint(error)}`) : error;
+    if (!(error instanceof Error)) throw error;
+    const cause = error instanceof OutcomeUnknownError ? error.cause : error;
+    const message =
+      signal.aborted && cause instanceof AbortedError
+        ? `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`
+        : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}`;
+    // Only the message travels on (the SDK's errors keep request details a log need not see),
+    // and, for a write whose outcome is unknown, what state should record.
+    if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(message, undefined, error.recorded);
+    throw new Error(message);
   }
 }
 
@@ -99,6 +104,24 @@ function tlsHint(error: Error): string {
     return ". The platform's certificate is not trusted: set itential:caCert (or ITENTIAL_CA_FILE) to the CA that signed it";
   }
   return "";
+}
+
+/**
+ * The engine's "created (or updated), but not initialised" error: thrown by create or update with
+ * an `id`, `properties` and `reasons`, it makes the engine record the resource with `properties`
+ * as its outputs and the reasons as its init errors, fail the run, and update the resource on the
+ * next `up` whatever the diff says. That is how a claim whose outcome is unknown gets into state
+ * instead of being forgotten. The properties need `__provider` (the engine adds it only to a
+ * success), or the next refresh or destroy could not load the provider.
+ */
+function possiblyApplied(error: unknown, id: string, news: object): unknown {
+  if (!(error instanceof OutcomeUnknownError) || !error.recorded) return error;
+  const provider = (news as { __provider?: unknown }).__provider;
+  return Object.assign(new Error(error.message), {
+    id,
+    properties: { ...defined(error.recorded), ...(provider !== undefined ? { __provider: provider } : {}) },
+    reasons: [error.message],
+  });
 }
 
 /** Drops unset values: state holds only what is known. */
@@ -166,8 +189,12 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
     },
     async create(inputs) {
       checked(name, rules.check, inputs);
-      const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
-      return { id: state.taskId, outs: defined(state) };
+      try {
+        const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
+        return { id: state.taskId, outs: defined(state) };
+      } catch (error) {
+        throw possiblyApplied(error, inputs.taskId, inputs);
+      }
     },
     async read(id, props) {
       const state = { ...props, taskId: props?.taskId ?? id };
@@ -178,10 +205,14 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
-    async update(_id, olds, news) {
+    async update(id, olds, news) {
       checked(name, rules.check, news);
-      const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
-      return { outs: defined(state) };
+      try {
+        const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
+        return { outs: defined(state) };
+      } catch (error) {
+        throw possiblyApplied(error, id, news);
+      }
     },
     async delete(_id, props) {
       await withContext(`${name} delete`, props.platformUrl ?? props.baseUrl, (ctx) => rules.delete(ctx, props));
@@ -189,7 +220,7 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
   };
 }
 
-export const taskClaim = kind<TaskClaimInputs, TaskClaimState>("TaskClaim", {
+export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
   check: checkTaskClaim,
   diff: diffTaskClaim,
   create: createTaskClaim,

@@ -2,6 +2,7 @@
 // functions over the SDK client, like TaskClaim's.
 import { sameUser, type Task } from "../../sdk";
 import { type CheckOutcome, checkTaskAssignmentInputs, type TaskAssignmentInputs } from "./inputs";
+import { OutcomeUnknownError, write } from "./outcome";
 import { type Diff, replacements } from "./task-claim";
 import {
   factsOf,
@@ -68,11 +69,32 @@ async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInpu
   return { id: account.id, username: account.username };
 }
 
+/**
+ * Assigns the task. An assign whose outcome is unknown fails with OutcomeUnknownError recording a
+ * possible assignment: the inputs and the assignee, without the task's facts (no `status`).
+ */
 async function assign(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Promise<TaskAssignmentState> {
   const assignee = await resolveAssignee(ctx, inputs);
-  const task: Task = await ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call);
+  let task: Task;
+  try {
+    task = await write(`TaskAssignment: the assignment of task ${inputs.taskId} to ${who(assignee)}`, () =>
+      ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call),
+    );
+  } catch (error) {
+    if (!(error instanceof OutcomeUnknownError)) throw error;
+    throw error.recording({
+      ...pickInputs(inputs),
+      platformUrl: ctx.platformUrl,
+      assignee: assignee.username ?? assignee.id,
+      assigneeId: assignee.id,
+    } satisfies Omit<TaskAssignmentState, keyof TaskFacts>);
+  }
   const username = assignee.username ?? (sameUser(task.owner, assignee) ? task.owner?.username : undefined);
   return stateOf(ctx, inputs, task, { id: assignee.id, username });
+}
+
+function who(holder: Holder): string {
+  return holder.username ?? `user ${holder.id}`;
 }
 
 function pickInputs(inputs: TaskAssignmentInputs): TaskAssignmentInputs {
@@ -135,9 +157,12 @@ function refreshed(ctx: LifecycleContext, state: TaskAssignmentState, task: Task
  */
 export async function updateTaskAssignment(
   ctx: LifecycleContext,
-  olds: TaskAssignmentState,
+  stored: TaskAssignmentState,
   news: TaskAssignmentInputs,
 ): Promise<TaskAssignmentState> {
+  // A possible assignment (no facts: its outcome was unknown) is settled first.
+  const olds = stored.status === undefined ? await readTaskAssignment(ctx, stored) : stored;
+  if (!olds) throw new Error(`TaskAssignment: task ${stored.taskId} no longer exists`);
   const { taskId: _t, user: _u, userId: _i, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
   const recorded: TaskAssignmentState = { ...pickInputs(news), ...kept };
   if (isFinished(olds.status) || (!assigneeChanged(olds, news) && !needsAssignment(olds))) return recorded;

@@ -81,10 +81,12 @@ export function factsOf(task: Task, known: readonly Holder[] = []): TaskFacts {
 }
 
 /**
- * Whether `error` (from a call about task `id`) means the task does not exist. A status code alone
- * never says so: IAP answers 500 for a missing task as for any business error, and a 404 may come
- * from a proxy or a wrong base path as easily as from IAP. Either is settled by searching for the
- * id: only a search that answers, and finds nothing, says the task is gone.
+ * Whether `error` (from a call about task `id`) means the task does not exist. The answer comes
+ * from the data, not from the status code: IAP may answer 500 for a missing task as for any
+ * business error, and a 404 may come from a proxy, or from an IAP still starting, that does not
+ * serve the route yet. Either is settled by searching for the id; a task is gone only when IAP's
+ * search answers and finds nothing. Taking a stray 404 at its word would drop from state a claim
+ * IAP still holds.
  */
 export async function isGone(ctx: LifecycleContext, id: string, error: unknown): Promise<boolean> {
   if (!(error instanceof NotFoundError) && !(error instanceof ServerError && error.status === 500)) return false;

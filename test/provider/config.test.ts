@@ -124,6 +124,11 @@ test("numbers, retries and the operation deadline", () => {
   expect(settings.client.timeoutMs).toBe(5000);
   expect(settings.client.retry).toEqual({ maxRetries: 0 });
   expect(settings.operationTimeoutMs).toBe(60_000);
+  const quick = resolveSettings(from({ "itential:token": "t" }), { ITENTIAL_RETRY_DELAY_MS: "20" });
+  expect(quick.client.retry).toEqual({ baseDelayMs: 20 });
+  expect(() => resolveSettings(from({ "itential:token": "t", "itential:retryDelayMs": "fast" }), {})).toThrow(
+    'itential:retryDelayMs (or ITENTIAL_RETRY_DELAY_MS) must be a whole number >= 0 and <= 2147483647, got "fast"',
+  );
 });
 
 test("caCert is PEM text or a file; insecure turns verification off with a warning", () => {
@@ -198,6 +203,7 @@ describe("any configuration at all", () => {
     insecure: fc.constantFrom("true", "false"),
     timeoutMs: fc.integer({ min: 1, max: MAX_TIMEOUT_MS }).map(String),
     maxRetries: fc.integer({ min: 0, max: MAX_RETRIES }).map(String),
+    retryDelayMs: fc.integer({ min: 0, max: 10_000 }).map(String),
     operationTimeoutMs: fc.integer({ min: 1, max: MAX_TIMEOUT_MS }).map(String),
   };
   const names = Object.keys(SETTINGS) as SettingName[];
