@@ -23,6 +23,14 @@ const LANE_CELLS = "FAULT_LANE_CELLS";
 const PARTS = ["matrix", "races", "load"] as const;
 type Part = (typeof PARTS)[number];
 
+/** What a part did, for the grand total; `inconsistent` counts end states where state and IAP disagreed. */
+interface PartResult {
+  passed: boolean;
+  faultsInjected: number;
+  operations: number;
+  inconsistent: number;
+}
+
 function say(text: string): void {
   process.stdout.write(`${text}\n`);
 }
@@ -82,7 +90,7 @@ async function lane(indices: number[]): Promise<number> {
   return 0;
 }
 
-async function matrix(lanes: number): Promise<boolean> {
+async function matrix(lanes: number): Promise<PartResult> {
   const all = selectedCells();
   say(`\n## Fault matrix: ${all.length} scenarios in ${lanes} lanes\n`);
   const started = Date.now();
@@ -100,7 +108,12 @@ async function matrix(lanes: number): Promise<boolean> {
   say("\nWhat the failed operations said:\n");
   say(renderMessages(results));
   say(`\nTotals: ${renderTotals(t)} (${Math.round((Date.now() - started) / 1000)} s)`);
-  return t.failed === 0;
+  return {
+    passed: t.failed === 0,
+    faultsInjected: t.faultsInjected,
+    operations: t.engineRuns,
+    inconsistent: t.inconsistent,
+  };
 }
 
 /** The full counts; the jest suites run a few of each. */
@@ -109,7 +122,7 @@ const FULL = {
   load: { claims: 200, faultRate: 0.05 },
 };
 
-async function races(): Promise<boolean> {
+async function races(): Promise<PartResult> {
   const c = FULL.races;
   say(
     `\n## Races: ${c.claimVersusClaim} × claim vs claim, ${c.claimVersusRelease} × claim vs release, ` +
@@ -125,16 +138,27 @@ async function races(): Promise<boolean> {
   const overlapped = results.filter((r) => r.overlapped).length;
   say(`claim vs claim: both claims in flight at the emulator at once in ${overlapped} of ${c.claimVersusClaim} rounds`);
   say(`(${Math.round((Date.now() - started) / 1000)} s)`);
-  return results.every((r) => r.problems.length === 0);
+  return {
+    passed: results.every((r) => r.problems.length === 0),
+    faultsInjected: results.reduce((n, r) => n + r.faultsInjected, 0),
+    operations: results.reduce((n, r) => n + r.engineRuns, 0),
+    inconsistent: results.filter((r) => !r.consistent).length,
+  };
 }
 
-async function load(): Promise<boolean> {
+async function load(): Promise<PartResult> {
   say(`\n## Load: ${FULL.load.claims} TaskClaims, faults on ${FULL.load.faultRate * 100}% of their tasks\n`);
   const started = Date.now();
   const result = await runLoad(FULL.load, (p) => process.stderr.write(`load: ${p.name}: ${p.ok ? "ok" : "failed"}\n`));
   say(renderLoad(result));
   say(`(${Math.round((Date.now() - started) / 1000)} s)`);
-  return result.phases.every((p) => p.problems.length === 0);
+  return {
+    passed: result.phases.every((p) => p.problems.length === 0),
+    faultsInjected: result.faultsInjected,
+    operations: result.engineRuns,
+    // One problem per claim whose state and IAP disagreed (or did not converge) after a run.
+    inconsistent: result.phases.reduce((n, p) => n + p.problems.length, 0),
+  };
 }
 
 async function main(): Promise<number> {
@@ -152,11 +176,16 @@ async function main(): Promise<number> {
   const consumer = installPackedLibrary();
   process.env[CONSUMER_ENV] = consumer;
   try {
-    let passed = true;
-    if (parts.includes("matrix")) passed = (await matrix(lanes)) && passed;
-    if (parts.includes("races")) passed = (await races()) && passed;
-    if (parts.includes("load")) passed = (await load()) && passed;
-    return passed ? 0 : 1;
+    const done: PartResult[] = [];
+    if (parts.includes("matrix")) done.push(await matrix(lanes));
+    if (parts.includes("races")) done.push(await races());
+    if (parts.includes("load")) done.push(await load());
+    const sum = (key: "faultsInjected" | "operations" | "inconsistent") => done.reduce((n, r) => n + r[key], 0);
+    say(
+      `\n## Total (${parts.join(", ")}): ${sum("faultsInjected")} faults injected, ${sum("operations")} operations run, ` +
+        `${sum("inconsistent")} inconsistent end states`,
+    );
+    return done.every((r) => r.passed) ? 0 : 1;
   } finally {
     removeConsumer(consumer);
   }

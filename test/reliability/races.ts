@@ -15,6 +15,11 @@ export interface RaceResult {
   /** Who ended up holding the task, and how each side's run ended. */
   summary: string;
   problems: string[];
+  /** State and IAP agreed at the end of the round (for every stack in it). */
+  consistent: boolean;
+  /** Engine runs in the round, and requests held back by the emulator to open the race window. */
+  engineRuns: number;
+  faultsInjected: number;
   /** For claim vs claim: both claims were in flight at the emulator at the same time. */
   overlapped?: boolean;
 }
@@ -77,9 +82,11 @@ export async function claimVersusClaim(labs: readonly [Lab, Lab], round: number)
       problems.push(`${accounts[i]?.username} failed without naming the winner: ${run.message}`);
     }
   });
+  let disagreed = 0;
   for (const [i, lab] of labs.entries()) {
     const account = accounts[i] as Account;
     const { stored } = await owns(lab, stacks[i] as Stack, account, taskId);
+    disagreed += disagreements(account.username, stored, new Map([[taskId, holder]])).length;
     problems.push(
       ...disagreements(account.username, stored, new Map([[taskId, holder]])).map((p) => `${account.username}: ${p}`),
     );
@@ -99,6 +106,9 @@ export async function claimVersusClaim(labs: readonly [Lab, Lab], round: number)
     round,
     summary: `${winner?.username ?? "nobody"} won${overlapped ? "" : " (claims did not overlap)"}`,
     problems,
+    consistent: disagreed === 0,
+    engineRuns: 2,
+    faultsInjected: claims.length,
     overlapped,
   };
 }
@@ -122,6 +132,7 @@ export async function claimVersusRelease(lab: Lab, round: number, random = Math.
   const holder = (await lab.truth([taskId])).get(taskId);
   const stored = await lab.stored(stack);
   const problems = disagreements(CLAIMANT.username, stored, new Map([[taskId, holder]]));
+  const consistent = problems.length === 0;
   if (outcome.ok && holder !== CLAIMANT.username) problems.push(`up succeeded, but IAP says ${holder ?? "nobody"}`);
   if (!outcome.ok) {
     if (!/claimed by alice/.test(outcome.message)) problems.push(`failed without naming alice: ${outcome.message}`);
@@ -132,6 +143,9 @@ export async function claimVersusRelease(lab: Lab, round: number, random = Math.
     round,
     summary: outcome.ok ? "alice's release landed first: claimed" : "our claim landed first: refused, naming alice",
     problems,
+    consistent,
+    engineRuns: 1,
+    faultsInjected: 1,
   };
 }
 
@@ -145,7 +159,10 @@ export async function destroyVersusReclaim(lab: Lab, round: number, random = Mat
   const alice = await lab.admin().findAccount("alice");
   const stack = await lab.stack(`destroy-race-${round}`, [taskId]);
   const up = await outcomeOf(() => stack.up());
-  if (!up.ok) return { kind: "destroy vs re-claim", round, summary: "set-up failed", problems: [up.message] };
+  if (!up.ok) {
+    const failed = { summary: "set-up failed", problems: [up.message], consistent: false, faultsInjected: 0 };
+    return { kind: "destroy vs re-claim", round, ...failed, engineRuns: 1 };
+  }
   const held = await holdNext(lab, "POST", `/operations-manager/tasks/${taskId}/release`);
   const delay = Math.round(random() * HOLD_MS * 2);
   const run = outcomeOf(() => stack.destroy());
@@ -158,6 +175,7 @@ export async function destroyVersusReclaim(lab: Lab, round: number, random = Mat
   const holder = (await lab.truth([taskId])).get(taskId);
   const stored = await lab.stored(stack);
   const problems = disagreements(CLAIMANT.username, stored, new Map([[taskId, holder]]));
+  const consistent = problems.length === 0;
   if (!outcome.ok) problems.push(`destroy failed: ${outcome.message}`);
   if (holder !== "alice") problems.push(`alice lost the task: IAP says ${holder ?? "nobody"} holds it`);
   if (stored.length > 0) problems.push("state still records the claim");
@@ -166,6 +184,9 @@ export async function destroyVersusReclaim(lab: Lab, round: number, random = Mat
     round,
     summary: `${order}: ${outcome.ok ? "destroyed" : "destroy failed"}, alice holds it`,
     problems,
+    consistent,
+    engineRuns: 2,
+    faultsInjected: 1,
   };
 }
 

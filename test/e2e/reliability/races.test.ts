@@ -12,6 +12,7 @@ beforeAll(async () => {
 
 test("every round: one winner named by the loser, or a clean refusal, and no state lies", () => {
   expect(results.flatMap((r) => r.problems.map((p) => `${r.kind} #${r.round}: ${p}`))).toEqual([]);
+  expect(results.every((r) => r.consistent)).toBe(true);
   expect(results.map((r) => r.kind)).toEqual([
     "claim vs claim",
     "claim vs claim",
