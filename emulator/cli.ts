@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `itential-emulator`: runs the emulator until SIGINT or SIGTERM.
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { EmulatorSeed } from "./seed";
-import { type RunningEmulator, startEmulator } from "./server";
+import { type EmulatorTlsOptions, type RunningEmulator, startEmulator } from "./server";
 
 const USAGE = `Usage: itential-emulator [--port 3000] [--host 127.0.0.1] [--seed seed.json] [--state-file state.json]
                          [--control] [--errors-as-500] [--quiet]
+                         [--tls [--tls-cert cert.pem --tls-key key.pem] [--mtls | --tls-client-ca ca.pem] [--tls-dir dir]]
 
   --port           port to listen on (0 picks a free one; default 3000)
   --host           interface to listen on (default 127.0.0.1)
@@ -15,7 +18,17 @@ const USAGE = `Usage: itential-emulator [--port 3000] [--host 127.0.0.1] [--seed
   --state-file     keep state in this file across restarts (loaded when it exists)
   --control        serve the /_emulator control API (reset, request log, faults, act-as)
   --errors-as-500  answer every business error with 500, the only error status IAP documents
-  --quiet          do not log requests`;
+  --quiet          do not log requests
+  --tls            serve HTTPS with a certificate generated at start: a CA made for this run signs a
+                   certificate for localhost, 127.0.0.1 and ::1; its PEM is written to <tls-dir>/ca.pem
+                   for clients to trust (ITENTIAL_CA_FILE, itential:caCert)
+  --tls-cert, --tls-key
+                   serve HTTPS with this certificate and key (PEM files) instead of a generated one
+  --mtls           require a client certificate (mutual TLS) from the generated CA, which issues one:
+                   <tls-dir>/client.pem and <tls-dir>/client-key.pem
+  --tls-client-ca  require a client certificate signed by the CA in this PEM file (mutual TLS)
+  --tls-dir        where to write ca.pem, client.pem and client-key.pem (default: a new temporary
+                   directory, printed at start)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,6 +40,12 @@ async function main(): Promise<void> {
       control: { type: "boolean", default: false },
       "errors-as-500": { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
+      tls: { type: "boolean", default: false },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      mtls: { type: "boolean", default: false },
+      "tls-client-ca": { type: "string" },
+      "tls-dir": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -44,6 +63,7 @@ async function main(): Promise<void> {
     );
   }
   const seed = values.seed ? readSeed(values.seed) : undefined;
+  const tls = tlsOptions(values);
 
   const emulator = await startEmulator({
     port,
@@ -53,13 +73,17 @@ async function main(): Promise<void> {
     control: values.control,
     settings: { businessErrorsAs500: values["errors-as-500"] },
     log: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+    ...(tls ? { tls } : {}),
   });
 
+  // Files first (what clients need to trust it), so they exist once the URL is out.
+  const tlsLines = emulator.tls ? tlsBanner(emulator, values["tls-dir"]) : "";
   // The first line is the URL alone, so scripts and tests can read it.
   process.stdout.write(`${emulator.url}\n`);
   process.stdout.write(`IAP Operations Manager emulator listening on ${emulator.url}\n`);
   process.stdout.write(credentials(emulator));
   if (values.control) process.stdout.write(`Control API: ${emulator.url}/_emulator\n`);
+  process.stdout.write(tlsLines);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -73,6 +97,84 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+interface TlsFlags {
+  tls?: boolean;
+  "tls-cert"?: string;
+  "tls-key"?: string;
+  mtls?: boolean;
+  "tls-client-ca"?: string;
+}
+
+/** The TLS options the flags ask for (any TLS flag implies --tls), or undefined for plain HTTP. */
+function tlsOptions(values: TlsFlags): EmulatorTlsOptions | undefined {
+  const cert = values["tls-cert"];
+  const key = values["tls-key"];
+  const clientCa = values["tls-client-ca"];
+  if (!values.tls && !cert && !key && !values.mtls && !clientCa) return undefined;
+  if ((cert === undefined) !== (key === undefined)) throw new Error("--tls-cert and --tls-key go together");
+  if (values.mtls && clientCa) {
+    throw new Error(
+      "--mtls (client certificates from the generated CA) and --tls-client-ca (from yours) exclude each other",
+    );
+  }
+  return {
+    ...(cert && key ? { cert: readFile(cert, "--tls-cert"), key: readFile(key, "--tls-key") } : {}),
+    ...(clientCa ? { clientCa: readFile(clientCa, "--tls-client-ca") } : {}),
+    requireClientCert: values.mtls === true || clientCa !== undefined,
+  };
+}
+
+function readFile(file: string, option: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new Error(`${option} ${file} cannot be read: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Writes what clients need (the CA to trust; the client certificate for --mtls) and says how to
+ * use it. Only public material and the client's own key are written: the server's key stays in
+ * memory, and the CA's key was dropped once it had signed.
+ */
+function tlsBanner(emulator: RunningEmulator, dir: string | undefined): string {
+  const tls = emulator.tls;
+  if (!tls) return "";
+  const lines: string[] = [];
+  const out = () => {
+    const target = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "itential-emulator-tls-"));
+    fs.mkdirSync(target, { recursive: true });
+    return target;
+  };
+  const target = tls.ca !== undefined || tls.clientCert !== undefined ? out() : undefined;
+  if (tls.ca !== undefined && target) {
+    const caFile = path.join(target, "ca.pem");
+    fs.writeFileSync(caFile, tls.ca);
+    lines.push(
+      "TLS: a certificate for localhost, 127.0.0.1 and ::1, signed by a CA made for this run. Trust that CA:",
+      `  export ITENTIAL_CA_FILE=${caFile}`,
+      `  or: pulumi config set itential:caCert ${caFile}`,
+      `  or: curl --cacert ${caFile} …`,
+    );
+  } else {
+    lines.push("TLS: serving the certificate given with --tls-cert.");
+  }
+  if (tls.clientCert !== undefined && tls.clientKey !== undefined && target) {
+    const certFile = path.join(target, "client.pem");
+    const keyFile = path.join(target, "client-key.pem");
+    fs.writeFileSync(certFile, tls.clientCert);
+    fs.writeFileSync(keyFile, tls.clientKey, { mode: 0o600 });
+    lines.push(
+      "Mutual TLS: connections need a client certificate. One from this run's CA:",
+      `  export ITENTIAL_CLIENT_CERT_FILE=${certFile} ITENTIAL_CLIENT_KEY_FILE=${keyFile}`,
+      `  or: pulumi config set itential:clientCert ${certFile} && pulumi config set itential:clientKey ${keyFile}`,
+    );
+  } else if (tls.requireClientCert) {
+    lines.push("Mutual TLS: connections need a client certificate signed by the CA given with --tls-client-ca.");
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function readSeed(file: string): EmulatorSeed {

@@ -16,5 +16,12 @@ export {
   type SeedWorkflow,
   type SeedWorkflowTask,
 } from "./seed";
-export { type EmulatorOptions, type RunningEmulator, startEmulator } from "./server";
+export {
+  type EmulatorOptions,
+  type EmulatorTls,
+  type EmulatorTlsOptions,
+  type RunningEmulator,
+  startEmulator,
+} from "./server";
 export { DEFAULT_SETTINGS, type EmulatorSettings } from "./settings";
+export { type GeneratedTls, generateTls } from "./tls";

@@ -25,7 +25,8 @@ export interface SearchQuery {
 export const DEFAULT_LIMIT = 25;
 const FILTER = /^(equals|contains|starts-with|ends-with|in|gt)\[([^[\]]+)\]$/;
 
-function integer(params: URLSearchParams, name: string, fallback: number, min: number): number {
+/** A paging parameter: absent means `fallback`; anything but a whole number >= `min` is a 400. */
+export function integer(params: URLSearchParams, name: string, fallback: number, min: number): number {
   const raw = params.get(name);
   if (raw === null || raw === "") return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min) {

@@ -1,6 +1,7 @@
 // The emulator's HTTP server: one pipeline for every request (faults, body, auth, route, envelope,
 // log), so IAP routes stay plain functions of state.
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./auth";
 import { EmulatorError } from "./errors";
@@ -14,6 +15,34 @@ import { registerOperationsRoutes } from "./routes/operations-manager";
 import { buildSnapshot, defaultSeed, type EmulatorSeed } from "./seed";
 import { DEFAULT_SETTINGS, type EmulatorSettings } from "./settings";
 import { EmulatorState, StateFileError } from "./state";
+import { generateTls } from "./tls";
+
+/** Serving HTTPS: a generated certificate, or your own, and optionally mutual TLS. */
+export interface EmulatorTlsOptions {
+  /** Your certificate (PEM, chain allowed) and key; by default one is generated at start. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /**
+   * Ask every client for a certificate and refuse connections without a valid one (mutual TLS).
+   * Checked against `clientCa`, or else against the CA generated for this run, which issues
+   * `RunningEmulator.tls.clientCert`.
+   */
+  requireClientCert?: boolean;
+  clientCa?: string | Buffer;
+}
+
+/** What a client needs to reach an emulator serving HTTPS. */
+export interface EmulatorTls {
+  /** The CA (PEM) that signed the generated server certificate; undefined with your own `cert`. */
+  readonly ca: string | undefined;
+  readonly requireClientCert: boolean;
+  /**
+   * A client certificate and key (PEM) the generated CA issued: set when the emulator requires
+   * client certificates and checks them against that CA (`requireClientCert` without `clientCa`).
+   */
+  readonly clientCert: string | undefined;
+  readonly clientKey: string | undefined;
+}
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -38,11 +67,18 @@ export interface EmulatorOptions {
   bodyLimitBytes?: number;
   /** Receives one line per request (method, path, status, time). */
   log?: (line: string) => void;
+  /**
+   * Serve HTTPS instead of HTTP. `true` generates a certificate for localhost, 127.0.0.1 and ::1,
+   * signed by a CA made for this run (`RunningEmulator.tls.ca`, what clients must trust).
+   */
+  tls?: boolean | EmulatorTlsOptions;
 }
 
 export interface RunningEmulator {
-  /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  /** Base URL, e.g. http://127.0.0.1:41234 (https:// with `tls`; no trailing slash). */
   readonly url: string;
+  /** With `tls`: the CA to trust, and a client certificate for mutual TLS. */
+  readonly tls: EmulatorTls | undefined;
   readonly port: number;
   stop(): Promise<void>;
   /** Requests to IAP routes so far (the control API's own calls are not logged). */
@@ -363,17 +399,51 @@ function tooLarge(limit: number): EmulatorError {
   return new EmulatorError(413, `Request body larger than ${limit} bytes`, "protocol", { connection: "close" });
 }
 
+/** The HTTPS server options and what clients need, from `tls` (a certificate is made unless given). */
+function tlsSetup(option: true | EmulatorTlsOptions): { server: https.ServerOptions; tls: EmulatorTls } {
+  const given = option === true ? {} : option;
+  if ((given.cert === undefined) !== (given.key === undefined)) {
+    throw new Error("tls: cert and key go together (PEM text of the certificate and of its key)");
+  }
+  // Made even with your own certificate: it issues the client certificate for mutual TLS.
+  const generated = generateTls();
+  const own = given.cert !== undefined && given.key !== undefined;
+  const requireClientCert = given.requireClientCert === true || given.clientCa !== undefined;
+  return {
+    server: {
+      cert: own ? given.cert : generated.serverCert,
+      key: own ? given.key : generated.serverKey,
+      ...(requireClientCert ? { requestCert: true, rejectUnauthorized: true, ca: given.clientCa ?? generated.ca } : {}),
+    },
+    tls: {
+      ca: own ? undefined : generated.ca,
+      requireClientCert,
+      clientCert: requireClientCert && given.clientCa === undefined ? generated.clientCert : undefined,
+      clientKey: requireClientCert && given.clientCa === undefined ? generated.clientKey : undefined,
+    },
+  };
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const setup = options.tls ? tlsSetup(options.tls) : undefined;
   const emulator = new EmulatorServer(options);
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     emulator.handle(req, res).catch((error) => {
       // The pipeline answers every error itself; this is the last line of defence for the process.
       process.stderr.write(`itential-emulator: ${String(error)}\n`);
       if (!res.headersSent) send(res, { status: 500, json: envelope("Internal emulator error", null) });
     });
-  });
+  };
+  const server = setup ? https.createServer(setup.server, listener) : http.createServer(listener);
   server.on("clientError", (_error, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    // Bytes that are not HTTP (a body sent without framing, a broken header): the envelope like
+    // every other error, then the connection closes, since where the next request starts is lost.
+    const body = JSON.stringify(envelope("Bad request: the request is not valid HTTP", null));
+    if (socket.writable) {
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -382,7 +452,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${setup ? "https" : "http"}://${host}:${address.port}`,
+    tls: setup?.tls,
     port: address.port,
     stop: () =>
       new Promise<void>((resolve) => {

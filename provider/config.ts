@@ -17,9 +17,14 @@ export const SETTINGS = {
   authType: { env: "ITENTIAL_AUTH", secret: false },
   /** PEM text, or the path of a PEM file. */
   caCert: { env: "ITENTIAL_CA_FILE", secret: false },
+  /** Mutual TLS: the client certificate (PEM text or file) and its key (secret). */
+  clientCert: { env: "ITENTIAL_CLIENT_CERT_FILE", secret: false },
+  clientKey: { env: "ITENTIAL_CLIENT_KEY_FILE", secret: true },
   insecure: { env: "ITENTIAL_INSECURE", secret: false },
   timeoutMs: { env: "ITENTIAL_TIMEOUT_MS", secret: false },
   maxRetries: { env: "ITENTIAL_MAX_RETRIES", secret: false },
+  /** The first retry's backoff in milliseconds; it doubles with each retry (capped at 8 s), with jitter. */
+  retryDelayMs: { env: "ITENTIAL_RETRY_DELAY_MS", secret: false },
   operationTimeoutMs: { env: "ITENTIAL_OPERATION_TIMEOUT_MS", secret: false },
 } as const;
 
@@ -40,6 +45,19 @@ export interface ProviderSettings {
 
 /** The default bound on one provider operation: several retried requests, never a hung pipeline. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 300_000;
+
+/**
+ * The longest timeout Node's timers keep (about 24.8 days): a longer one fires after 1 ms instead
+ * (setTimeout), or throws (AbortSignal.timeout), so "99999999999" would mean "no time at all".
+ */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+/** More retries than this only hide a platform that is down; the operation deadline bounds them anyway. */
+export const MAX_RETRIES = 100;
+
+/** A value as a message may show it: quoted, and cut short (settings can be pasted megabytes). */
+function brief(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
 
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
@@ -62,8 +80,9 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
   const read = (name: SettingName): string | undefined => {
     const value = config(key(name)) ?? env[SETTINGS[name].env];
     if (value === undefined || value.trim() === "") return undefined;
-    // A secret is used exactly as given (a password may end in a space); anything else is trimmed.
-    return SETTINGS[name].secret || name === "caCert" ? value : value.trim();
+    // A secret is used exactly as given (a password may end in a space), and so is PEM text;
+    // anything else is trimmed.
+    return SETTINGS[name].secret || name === "caCert" || name === "clientCert" ? value : value.trim();
   };
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -94,36 +113,48 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
     problems.push(MISSING_CREDENTIALS);
   }
 
-  const number = (name: SettingName, min: number): number | undefined => {
+  const number = (name: SettingName, min: number, max: number): number | undefined => {
     const raw = read(name);
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min) {
-      problems.push(`${both(name)} must be a whole number >= ${min}, got ${JSON.stringify(raw)}`);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${both(name)} must be a whole number >= ${min} and <= ${max}, got ${brief(raw)}`);
       return undefined;
     }
     return value;
   };
-  const timeoutMs = number("timeoutMs", 1);
-  const maxRetries = number("maxRetries", 0);
-  const operationTimeoutMs = number("operationTimeoutMs", 1) ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  const timeoutMs = number("timeoutMs", 1, MAX_TIMEOUT_MS);
+  const maxRetries = number("maxRetries", 0, MAX_RETRIES);
+  const retryDelayMs = number("retryDelayMs", 0, MAX_TIMEOUT_MS);
+  const operationTimeoutMs = number("operationTimeoutMs", 1, MAX_TIMEOUT_MS) ?? DEFAULT_OPERATION_TIMEOUT_MS;
 
   const insecureRaw = read("insecure");
   if (insecureRaw !== undefined && !/^(true|false)$/i.test(insecureRaw)) {
     problems.push(`${both("insecure")} must be true or false`);
   }
   const insecure = insecureRaw?.toLowerCase() === "true";
-  let ca: string | Buffer | undefined;
-  const caCert = read("caCert");
-  if (caCert !== undefined) {
-    if (caCert.includes("-----BEGIN")) ca = caCert;
-    else {
-      try {
-        ca = fs.readFileSync(caCert);
-      } catch (error) {
-        problems.push(`${both("caCert")} is neither PEM text nor a readable file: ${(error as Error).message}`);
-      }
+  /** PEM text as given, or the file it names. A secret's value is never shown, not even as a path. */
+  const pem = (name: SettingName): string | Buffer | undefined => {
+    const value = read(name);
+    if (value === undefined || value.includes("-----BEGIN")) return value;
+    try {
+      return fs.readFileSync(value);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      const where = SETTINGS[name].secret ? "" : ` ${brief(value)}`;
+      problems.push(`${both(name)} is neither PEM text nor a readable file (${code}${where})`);
+      return undefined;
     }
+  };
+  const ca = pem("caCert");
+  const cert = pem("clientCert");
+  const clientKey = pem("clientKey");
+  if ((read("clientCert") === undefined) !== (read("clientKey") === undefined)) {
+    problems.push(
+      read("clientCert") === undefined
+        ? `${both("clientCert")} is missing: a client key needs its certificate`
+        : `${both("clientKey")} is missing: a client certificate needs its key`,
+    );
   }
   if (insecure) {
     warnings.push(
@@ -137,9 +168,22 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
     client: {
       auth,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(maxRetries !== undefined ? { retry: { maxRetries } } : {}),
-      ...(ca !== undefined || insecure
-        ? { tls: { ...(ca !== undefined ? { ca } : {}), ...(insecure ? { rejectUnauthorized: false } : {}) } }
+      ...(maxRetries !== undefined || retryDelayMs !== undefined
+        ? {
+            retry: {
+              ...(maxRetries !== undefined ? { maxRetries } : {}),
+              ...(retryDelayMs !== undefined ? { baseDelayMs: retryDelayMs } : {}),
+            },
+          }
+        : {}),
+      ...(ca !== undefined || insecure || cert !== undefined
+        ? {
+            tls: {
+              ...(ca !== undefined ? { ca } : {}),
+              ...(cert !== undefined && clientKey !== undefined ? { cert, key: clientKey } : {}),
+              ...(insecure ? { rejectUnauthorized: false } : {}),
+            },
+          }
         : {}),
     },
     operationTimeoutMs,

@@ -2,7 +2,7 @@
 // safe in preview). Plain async functions and `…Output` variants, as Pulumi's own packages offer.
 import * as pulumi from "@pulumi/pulumi";
 import { OperationsManagerClient } from "../sdk";
-import { ConfigurationError, MISSING_BASE_URL, resolveSettings } from "./config";
+import { ConfigurationError, MAX_TIMEOUT_MS, MISSING_BASE_URL, resolveSettings } from "./config";
 import {
   type FindTaskArgs as FindArgs,
   findTask as find,
@@ -32,8 +32,17 @@ export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 /** One client per platform URL for the program process, like the provider process keeps. */
 const clients = new Map<string, OperationsManagerClient>();
 
+/** Warnings already shown by this program process (each lookup resolves the settings again). */
+const warned = new Set<string>();
+
 function session(baseUrl: string | undefined, waitMs = 0) {
   const settings = resolveSettings((key) => pulumi.runtime.getConfig(key));
+  for (const warning of settings.warnings) {
+    if (warned.has(warning)) continue;
+    warned.add(warning);
+    // In the program process the engine is at hand: a real warning in `pulumi up`'s output.
+    void pulumi.log.warn(warning);
+  }
   const url = baseUrl ?? settings.baseUrl;
   if (!url) throw new ConfigurationError(MISSING_BASE_URL);
   let client = clients.get(url);
@@ -41,7 +50,9 @@ function session(baseUrl: string | undefined, waitMs = 0) {
     client = new OperationsManagerClient({ ...settings.client, baseUrl: url });
     clients.set(url, client);
   }
-  return contextFor(client, { signal: AbortSignal.timeout(settings.operationTimeoutMs + waitMs) });
+  return contextFor(client, url, {
+    signal: AbortSignal.timeout(Math.min(MAX_TIMEOUT_MS, settings.operationTimeoutMs + waitMs)),
+  });
 }
 
 /** A task by id, with its owner and status as IAP has them now. */

@@ -7,7 +7,7 @@
 //
 // Plain CommonJS with no dependencies: it runs before `npm run build` and from jest's global set-up.
 
-const { execFileSync, spawnSync } = require("node:child_process");
+const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -106,11 +106,44 @@ function goVersion() {
   return result.stdout.trim();
 }
 
-function goBuild(moduleDir, pkg, version, output) {
+function elapsed(since) {
+  const s = Math.round((Date.now() - since) / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}
+
+/**
+ * One build stage: a line when it starts and one when it ends, with its time. Go's own output
+ * (hundreds of "go: downloading" lines) goes to `logFile`; when the stage fails, its tail is shown.
+ */
+function stage(label, logFile, args, cwd) {
   const started = Date.now();
-  log(`building ${pkg} ${version} (first time only; several minutes on two cores)`);
-  execFileSync(
-    "go",
+  log(`${label} …`);
+  fs.appendFileSync(logFile, `\n$ go ${args.join(" ")}   (in ${cwd})\n`);
+  const fd = fs.openSync(logFile, "a");
+  try {
+    const result = spawnSync("go", args, {
+      cwd,
+      stdio: ["ignore", fd, fd],
+      env: { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
+    });
+    if (result.error || result.status !== 0) {
+      const tail = fs.readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-30).join("\n");
+      throw new Error(
+        `${label} failed after ${elapsed(started)} (${result.error ? result.error.message : `go exited ${result.status}`}).\n` +
+          `The last lines of ${logFile}:\n${tail}`,
+      );
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  log(`${label}: done in ${elapsed(started)}`);
+}
+
+function goBuild(moduleDir, pkg, version, output, logFile) {
+  // `go build` downloads the modules it needs first: both show as one stage.
+  stage(
+    `downloading and building ${path.basename(output)} ${version}`,
+    logFile,
     [
       "build",
       "-trimpath",
@@ -121,13 +154,8 @@ function goBuild(moduleDir, pkg, version, output) {
       output,
       pkg,
     ],
-    {
-      cwd: moduleDir,
-      stdio: ["ignore", process.stderr, process.stderr],
-      env: { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
-    },
+    moduleDir,
   );
-  log(`built ${path.basename(output)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 function build(versions, target) {
@@ -156,15 +184,30 @@ function build(versions, target) {
   const stagingBin = path.join(staging, "bin");
   fs.mkdirSync(stagingBin);
   try {
-    goBuild(cliModuleDir, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", versions.cli, path.join(stagingBin, "pulumi"));
+    const logFile = `${target}.build.log`;
+    fs.writeFileSync(
+      logFile,
+      `Building the Pulumi CLI ${versions.cli} and its Node.js language host ${versions.languageHost}\n`,
+    );
+    log(`building the Pulumi CLI once (several minutes on two cores; Go's output goes to ${logFile})`);
+    const started = Date.now();
+    goBuild(
+      cliModuleDir,
+      "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
+      versions.cli,
+      path.join(stagingBin, "pulumi"),
+      logFile,
+    );
     goBuild(
       languageModuleDir,
       "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
       versions.languageHost,
       path.join(stagingBin, "pulumi-language-nodejs"),
+      logFile,
     );
     fs.copyFileSync(pluginScript, path.join(stagingBin, "pulumi-resource-pulumi-nodejs"));
     fs.chmodSync(path.join(stagingBin, "pulumi-resource-pulumi-nodejs"), 0o755);
+    log(`the Pulumi CLI is ready, built in ${elapsed(started)}`);
     try {
       fs.renameSync(staging, target);
     } catch (error) {

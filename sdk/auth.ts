@@ -2,6 +2,7 @@
 // one login between concurrent requests, and renew once when IAP answers 401.
 import { untilAborted } from "./deadline";
 import { AbortedError, ValidationError } from "./errors";
+import { redactText } from "./redact";
 import { loginResponse, type Origin, oauthTokenResponse, parseWith } from "./schemas";
 
 export type AuthOptions =
@@ -39,8 +40,11 @@ export interface AuthStrategy {
   authorize(request: OutgoingCredentials, call?: AuthCall): Promise<string>;
   /** After a 401: true when fresh credentials exist and the request deserves one more try. */
   renew(used: string, call?: AuthCall): Promise<boolean>;
-  /** Values that must never appear in logs or errors. */
-  readonly secrets: readonly string[];
+  /**
+   * `text` without this strategy's secrets (and without anything credential-shaped). The secrets
+   * themselves are never handed out: no member of a strategy returns them.
+   */
+  redact(text: string): string;
 }
 
 function required(value: unknown, name: string): string {
@@ -50,10 +54,13 @@ function required(value: unknown, name: string): string {
 
 class BasicAuth implements AuthStrategy {
   readonly #header: string;
-  readonly secrets: readonly string[];
+  readonly #secrets: readonly string[];
   constructor(username: string, password: string) {
     this.#header = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-    this.secrets = [password, this.#header.slice(6)];
+    this.#secrets = [password, this.#header.slice(6)];
+  }
+  redact(text: string): string {
+    return redactText(text, this.#secrets);
   }
   async authorize(request: OutgoingCredentials): Promise<string> {
     request.headers.authorization = this.#header;
@@ -65,13 +72,17 @@ class BasicAuth implements AuthStrategy {
 }
 
 class StaticTokenAuth implements AuthStrategy {
-  readonly secrets: readonly string[];
-  constructor(readonly token: string) {
-    this.secrets = [token];
+  readonly #token: string;
+  constructor(token: string) {
+    this.#token = token;
+  }
+  redact(text: string): string {
+    return redactText(text, [this.#token]);
   }
   async authorize(request: OutgoingCredentials): Promise<string> {
-    request.query.set("token", this.token);
-    return this.token;
+    request.query.set("token", this.#token);
+    // What `renew` compares; a static token is never renewed, so it need not be the token itself.
+    return "token";
   }
   async renew(): Promise<boolean> {
     return false;
@@ -93,8 +104,8 @@ abstract class CachedTokenAuth implements AuthStrategy {
     this.#secrets = secrets;
   }
 
-  get secrets(): readonly string[] {
-    return this.#token ? [...this.#secrets, this.#token] : this.#secrets;
+  redact(text: string): string {
+    return redactText(text, this.#token ? [...this.#secrets, this.#token] : this.#secrets);
   }
 
   /** Fetches a new token and its lifetime in seconds (undefined: until IAP refuses it). */
@@ -120,7 +131,9 @@ abstract class CachedTokenAuth implements AuthStrategy {
     // Concurrent requests wait for the one login in flight instead of each logging in. It runs
     // without any one caller's AbortSignal (bounded by the timeout of the request that started it),
     // and each caller waits for it only as long as its own signal allows: one caller giving up
-    // does not fail the others, and no caller waits past its own abort.
+    // does not fail the others, and no caller waits past its own abort. A caller that has already
+    // given up starts no login.
+    if (call.signal?.aborted) return Promise.reject(new AbortedError("POST", this.loginPath));
     this.#pending ??= this.fetchToken(call.timeoutMs)
       .then(({ token, expiresInSeconds }) => {
         this.#token = token;

@@ -111,12 +111,13 @@ export class OperationsManagerClient {
   #me: Promise<WhoAmI> | undefined;
 
   constructor(options: ClientOptions) {
-    if (typeof options?.baseUrl !== "string" || !/^https?:\/\/[^/]+/.test(options.baseUrl)) {
-      throw new ValidationError("baseUrl must be an http:// or https:// URL");
-    }
+    const url = platformUrl(options?.baseUrl);
     const { auth, retry: retryOverrides, ...transport } = options;
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ValidationError("timeoutMs must be a positive number");
+    // Node's timers fire at once past 2^31-1 ms: a "very long" timeout would time out immediately.
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+      throw new ValidationError("timeoutMs must be a positive number of milliseconds, at most 2147483647");
+    }
     this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
     // The transport gets everything but the credentials, which only the auth strategy holds.
@@ -124,8 +125,20 @@ export class OperationsManagerClient {
     // Logins are not retried on their own: the request that needed the login retries as a whole,
     // so a server that is down is not asked (retries × retries) times.
     this.#auth = createAuth(auth, (request) =>
-      this.#transport.json({ method: "POST", ...request, authenticate: false, retry: "none" }),
+      this.#transport.json({
+        method: "POST",
+        ...request,
+        authenticate: false,
+        answerIsCredential: true,
+        retry: "none",
+      }),
     );
+    if (auth.type === "basic" && url.protocol === "http:" && !isLoopback(url.hostname)) {
+      // Once per client: the provider and the lookups keep one client per platform and process.
+      const warning = `Basic credentials for ${url.host} are sent unencrypted on every request (http://): anyone on the network path can read them. Use https://, or a token login (itential:authType login).`;
+      if (logger?.warn) logger.warn(warning);
+      else process.stderr.write(`[pulumi-itential] warning: ${warning}\n`);
+    }
   }
 
   /** The authenticated principal (`GET /whoami`). */
@@ -340,7 +353,7 @@ export class OperationsManagerClient {
         }
         let me: WhoAmI | undefined;
         try {
-          me = kind === "assign" ? undefined : await this.me(options);
+          me = kind === "assign" ? undefined : await this.currentUser(options);
         } catch {
           throw options.signal?.aborted ? new AbortedError("POST", path) : failure;
         }
@@ -371,11 +384,12 @@ export class OperationsManagerClient {
   }
 
   /**
-   * Who this client acts as, asked once and shared. The shared request carries no caller's signal
-   * (one caller aborting must not fail another's claim); each caller waits only as long as its own
-   * signal allows.
+   * Who this client acts as (`GET /whoami`), asked once and remembered; a failed answer is asked
+   * again next time. The shared request carries no caller's signal (one caller aborting must not
+   * fail another's claim); each caller waits only as long as its own signal allows.
    */
-  private me(options: CallOptions): Promise<WhoAmI> {
+  currentUser(options: CallOptions = {}): Promise<WhoAmI> {
+    if (options.signal?.aborted) return Promise.reject(new AbortedError("GET", "/whoami"));
     this.#me ??= this.whoami(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}).catch((error) => {
       this.#me = undefined;
       throw error;
@@ -398,6 +412,33 @@ export class OperationsManagerClient {
       if (page.items.length === 0 || skip >= page.total) return;
     }
   }
+}
+
+/**
+ * The platform URL, checked. Credentials in it (`https://user:password@iap`) are refused, not
+ * stripped: a URL is logged, printed and stored in many places, and the caller should learn that
+ * it holds a password rather than have it silently ignored. The URL is never echoed in the error.
+ */
+function platformUrl(value: unknown): URL {
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new ValidationError("baseUrl must be an http:// or https:// URL");
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new ValidationError("baseUrl must not contain credentials (user:password@): give them as auth instead");
+  }
+  return url;
+}
+
+/** Hosts on this machine, where plain http crosses no network. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function projection(include: readonly string[] | undefined, exclude: readonly string[] | undefined): URLSearchParams {
@@ -488,7 +529,8 @@ function explain(
  * Client options from the environment: `ITENTIAL_BASE_URL`, then credentials from
  * `ITENTIAL_CLIENT_ID` + `ITENTIAL_CLIENT_SECRET` (OAuth), or `ITENTIAL_TOKEN`, or
  * `ITENTIAL_USERNAME` + `ITENTIAL_PASSWORD` (token login; `ITENTIAL_AUTH=basic` for Basic).
- * Optional: `ITENTIAL_TIMEOUT_MS`, `ITENTIAL_CA_FILE` (PEM bundle).
+ * Optional: `ITENTIAL_TIMEOUT_MS`, `ITENTIAL_CA_FILE` (PEM bundle), `ITENTIAL_CLIENT_CERT_FILE` and
+ * `ITENTIAL_CLIENT_KEY_FILE` (mutual TLS).
  */
 export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ClientOptions {
   const baseUrl = env.ITENTIAL_BASE_URL;
@@ -516,12 +558,21 @@ export function clientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Clie
       throw new ValidationError("ITENTIAL_TIMEOUT_MS must be a positive number");
     options.timeoutMs = timeout;
   }
-  if (env.ITENTIAL_CA_FILE) {
+  const read = (name: "ITENTIAL_CA_FILE" | "ITENTIAL_CLIENT_CERT_FILE" | "ITENTIAL_CLIENT_KEY_FILE") => {
+    const file = env[name];
+    if (!file) return undefined;
     try {
-      options.tls = { ca: fs.readFileSync(env.ITENTIAL_CA_FILE) };
+      return fs.readFileSync(file);
     } catch (error) {
-      throw new ItentialError(`ITENTIAL_CA_FILE ${env.ITENTIAL_CA_FILE} cannot be read: ${(error as Error).message}`);
+      throw new ItentialError(`${name} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
     }
+  };
+  const ca = read("ITENTIAL_CA_FILE");
+  const cert = read("ITENTIAL_CLIENT_CERT_FILE");
+  const key = read("ITENTIAL_CLIENT_KEY_FILE");
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ValidationError("ITENTIAL_CLIENT_CERT_FILE and ITENTIAL_CLIENT_KEY_FILE must be set together");
   }
+  if (ca || cert) options.tls = { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) };
   return options;
 }

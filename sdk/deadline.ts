@@ -24,7 +24,8 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
     stopped = why;
     controller.abort(new Error(why === "timeout" ? `timed out after ${ms} ms` : "aborted"));
   };
-  const timer = setTimeout(() => stop("timeout"), ms);
+  // Node's timers hold at most 2^31-1 ms, and fire after 1 ms when asked for more.
+  const timer = setTimeout(() => stop("timeout"), Math.min(ms, 2_147_483_647));
   // A pending timer must not keep a process alive that has nothing else to do.
   timer.unref?.();
   const onAbort = () => stop("aborted");
@@ -45,6 +46,9 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
  * rejects with `onAbort()` and leaves `work` running for whoever else waits on it.
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
+  // If every waiter gives up, nobody else may be left to see `work` fail: an unhandled rejection
+  // would end a Pulumi provider process. Its failure still reaches whoever awaits it.
+  work.catch(() => {});
   if (!signal) return work;
   if (signal.aborted) return Promise.reject(onAbort());
   return new Promise<T>((resolve, reject) => {

@@ -42,14 +42,18 @@ const OPERATORS: [keyof SearchFilters, string][] = [
   ["gt", "gt"],
 ];
 
-/** A dotted path of plain segments: what IAP reads inside `op[…]`. */
-const FIELD_PATH = /^[A-Za-z_$][A-Za-z0-9_$-]*(\.[A-Za-z0-9_$-]+)*$/;
+/**
+ * A dotted path of plain segments: what IAP reads inside `op[…]`. No `$` anywhere: IAP hands these
+ * paths to MongoDB, where a name starting with `$` is an operator (`$where`, `$gt`), and no field
+ * of a task, job or account has one; a path that comes from configuration must not become one.
+ */
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
 export function checkFieldPath(path: string, where: string): string {
-  if (!FIELD_PATH.test(path)) {
-    throw new ValidationError(
-      `${where}: "${path}" is not a field path (letters, digits, _, $, - and dots between names)`,
-    );
+  if (typeof path !== "string" || !FIELD_PATH.test(path)) {
+    const shown =
+      typeof path === "string" ? JSON.stringify(path.length > 60 ? `${path.slice(0, 60)}…` : path) : typeof path;
+    throw new ValidationError(`${where}: ${shown} is not a field path (letters, digits, _, - and dots between names)`);
   }
   return path;
 }

@@ -28,7 +28,7 @@ export {
   ValidationError,
 } from "./errors";
 export type { FilterValue, SearchFilters, SearchQuery } from "./filters";
-export type { RetryOptions } from "./retry";
+export { certainlyNotApplied, isTlsRefusal, type RetryOptions } from "./retry";
 export {
   type Account,
   type Job,

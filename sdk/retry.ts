@@ -26,10 +26,21 @@ const RETRIED_STATUSES = new Set([502, 503, 504]);
 /** Failures that happen before a request leaves the machine or reaches a server. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
+/**
+ * TLS refusals (an untrusted or misnamed certificate, a client certificate the server wants, http
+ * spoken to https): the same handshake fails the same way, so these are not retried.
+ */
+const TLS_REFUSED = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|^ERR_SSL_|^ERR_TLS_/;
+
+/** The TLS handshake refused the connection: nothing was delivered, and a retry fails the same way. */
+export function isTlsRefusal(error: unknown): boolean {
+  return error instanceof ConnectionError && error.code !== undefined && TLS_REFUSED.test(error.code);
+}
+
 /** A failure that may pass if the same request is sent again. */
 export function isTransient(error: unknown): boolean {
   return (
-    error instanceof ConnectionError ||
+    (error instanceof ConnectionError && !isTlsRefusal(error)) ||
     error instanceof TimeoutError ||
     error instanceof RateLimitError ||
     (error instanceof ServerError && RETRIED_STATUSES.has(error.status))

@@ -197,14 +197,27 @@ const searchMetadata = z.looseObject({
   limit: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * A token as a platform issues it: visible ASCII, no spaces, at most 4 KiB. It goes into every
+ * later request (a query parameter, an Authorization header), so a sentence, a page or a control
+ * character here is not IAP's answer; the message never quotes it.
+ */
+const issuedToken = z.string().regex(/^[\x21-\x7e]{1,4096}$/, "is not a token (visible ASCII without spaces)");
+/** An OAuth access token goes into `Authorization: Bearer …`, whose syntax is RFC 6750's b64token. */
+const bearerToken = z.string().regex(/^[A-Za-z0-9._~+/-]{1,4096}=*$/, "is not a bearer token (RFC 6750 b64token)");
+
 export const oauthTokenResponse = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.union([z.number(), z.string().regex(/^\d+$/)]).optional(),
+  access_token: bearerToken,
+  /** The client sends it as a Bearer token: any other type would be refused on every request. */
+  token_type: z
+    .string()
+    .regex(/^bearer$/i, 'is not "bearer"')
+    .optional(),
+  expires_in: z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]).optional(),
 });
 
 /** `POST /login` answers the token as a JSON string; some versions wrap it as `{ token }`. */
-export const loginResponse = z.union([z.string().min(1), z.looseObject({ token: z.string().min(1) })]);
+export const loginResponse = z.union([issuedToken, z.looseObject({ token: issuedToken })]);
 
 /** Where a document came from, for error messages. */
 export interface Origin {

@@ -18,7 +18,7 @@ import {
   ResponseFormatError,
   TimeoutError,
 } from "./errors";
-import { redactHeaders, redactText } from "./redact";
+import { redactHeaders } from "./redact";
 import { certainlyNotApplied, isTransient, parseRetryAfter, type RetryOptions, retryDelay, sleep } from "./retry";
 import { envelope, type Origin, parseWith } from "./schemas";
 import { VERSION } from "./version";
@@ -37,6 +37,11 @@ export interface TlsOptions {
 /** Receives one record per request, response, retry and failure, with credentials redacted. */
 export interface Logger {
   debug(record: LogRecord): void;
+  /**
+   * A setting that puts credentials at risk (e.g. Basic credentials over plain http), once per
+   * client. Without it, warnings go to stderr as `[pulumi-itential] warning: …`.
+   */
+  warn?(message: string): void;
 }
 
 export interface LogRecord {
@@ -85,6 +90,11 @@ export interface RequestSpec extends CallOptions {
   form?: URLSearchParams;
   /** Default true. */
   authenticate?: boolean;
+  /**
+   * The answer is a credential (a login's token): errors about it never quote its body, which
+   * no redaction could clean, since the token in it is not known yet.
+   */
+  answerIsCredential?: boolean;
   retry: RetryMode;
 }
 
@@ -164,9 +174,9 @@ export class Transport {
     }
   }
 
-  /** Values to scrub from any text built from a response. */
-  secrets(): readonly string[] {
-    return this.#auth().secrets;
+  /** Text built from a response or an error, without the credentials of this client. */
+  #redact(text: string): string {
+    return this.#auth().redact(text);
   }
 
   /** One try; a 401 on an authenticated request gets one renewal and one more send. */
@@ -187,7 +197,9 @@ export class Transport {
         break;
     }
     const origin: Origin = { method: spec.method, path: spec.path, status: response.status };
-    if (response.status >= 200 && response.status < 300) return { json: this.parseBody(response, origin), origin };
+    if (response.status >= 200 && response.status < 300) {
+      return { json: this.parseBody(response, origin, spec.answerIsCredential === true), origin };
+    }
     throw this.errorFor(response, origin);
   }
 
@@ -217,7 +229,7 @@ export class Transport {
       method: spec.method,
       url: this.redactedUrl(spec),
       attempt,
-      headers: redactHeaders(headers),
+      headers: redactHeaders(headers, (text) => this.#redact(text)),
     }));
     try {
       const { method } = spec;
@@ -272,32 +284,26 @@ export class Transport {
     if (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED") return new TimeoutError(spec.method, spec.path, timeout);
     const code = e.code ?? e.cause?.code;
     // The underlying error is not kept as `cause`: axios's holds the request's headers and URL.
-    return new ConnectionError(
-      spec.method,
-      spec.path,
-      code,
-      redactText(e.message ?? "connection failed", this.secrets()),
-    );
+    return new ConnectionError(spec.method, spec.path, code, this.#redact(e.message ?? "connection failed"));
   }
 
-  private parseBody(response: HttpAnswer, origin: Origin): unknown {
+  private parseBody(response: HttpAnswer, origin: Origin, isCredential: boolean): unknown {
     const text = typeof response.data === "string" ? response.data : "";
     try {
       return JSON.parse(text);
     } catch {
-      const type = String(response.headers["content-type"] ?? "no content type");
-      throw new ResponseFormatError(
-        origin.method,
-        origin.path,
-        origin.status,
-        `expected JSON, got ${type}: ${snippet(text)}`,
-      );
+      const type = this.#redact(String(response.headers["content-type"] ?? "no content type"));
+      // A snippet tells a proxy's login page from IAP's answer, but a login's answer is the fresh
+      // token, which no redaction knows yet: its length says enough there.
+      // Redacted before it is shortened, so a secret cut in half at the end is still found.
+      const what = isCredential ? `${text.length} characters, not shown` : snippet(this.#redact(text));
+      throw new ResponseFormatError(origin.method, origin.path, origin.status, `expected JSON, got ${type}: ${what}`);
     }
   }
 
   private errorFor(response: HttpAnswer, origin: Origin): ApiError {
     const text = typeof response.data === "string" ? response.data : "";
-    let iapMessage = `HTTP ${response.status}${text ? `: ${snippet(text)}` : ""}`;
+    let iapMessage = `HTTP ${response.status}${text ? `: ${snippet(this.#redact(text))}` : ""}`;
     try {
       const body = JSON.parse(text) as Record<string, unknown> | null;
       const iapError = body?.IAPerror as Record<string, unknown> | undefined;
@@ -311,7 +317,7 @@ export class Transport {
       method: origin.method,
       path: origin.path,
       status: response.status,
-      iapMessage: redactText(iapMessage, this.secrets()),
+      iapMessage: this.#redact(iapMessage),
       ...(typeof retryAfter === "string" ? { retryAfterMs: parseRetryAfter(retryAfter) } : {}),
     };
     if (response.status === 401) {
@@ -322,7 +328,7 @@ export class Transport {
 
   private redactedUrl(spec: RequestSpec): string {
     const query = spec.query?.toString();
-    return redactText(`${this.#baseUrl}${spec.path}${query ? `?${query}` : ""}`, this.secrets());
+    return this.#redact(`${this.#baseUrl}${spec.path}${query ? `?${query}` : ""}`);
   }
 
   /** Builds the record only when someone listens: redacting URLs is not free. */

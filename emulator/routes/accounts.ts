@@ -6,6 +6,7 @@ import { badRequest, notFound } from "../errors";
 import { OBJECT_ID } from "../ids";
 import type { UserRecord } from "../model";
 import type { Router } from "../router";
+import { integer } from "../search";
 import type { EmulatorState } from "../state";
 
 const DEFAULT_LIMIT = 25;
@@ -16,15 +17,6 @@ const OPERATORS: Record<string, (value: string, wanted: string) => boolean> = {
   multiStartsWith: (value, wanted) => value.startsWith(wanted),
 };
 const FIELDS = new Set(["username", "firstname", "email", "_id"]);
-
-function count(query: URLSearchParams, name: string, fallback: number, min: number): number {
-  const raw = query.get(name);
-  if (raw === null || raw === "") return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    throw badRequest(`Query parameter ${name} must be an integer >= ${min}, got "${raw}"`);
-  }
-  return Number(raw);
-}
 
 export function registerAccountRoutes(router: Router, state: EmulatorState): void {
   router.add("GET", "/authorization/accounts", (ctx) => {
@@ -43,8 +35,8 @@ export function registerAccountRoutes(router: Router, state: EmulatorState): voi
     const found = [...state.users.values()]
       .filter((user) => tests.every((test) => test(user)))
       .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
-    const skip = count(ctx.query, "skip", 0, 0);
-    const limit = count(ctx.query, "limit", DEFAULT_LIMIT, 1);
+    const skip = integer(ctx.query, "skip", 0, 0);
+    const limit = integer(ctx.query, "limit", DEFAULT_LIMIT, 1);
     return { json: { results: found.slice(skip, skip + limit).map(publicUser), total: found.length } };
   });
 

@@ -1,8 +1,9 @@
-// The provider side of the dynamic resources: what the serialized stubs (providers.ts) `require` by
-// package name in the dynamic-provider process. It holds that process's settings and clients (one
-// per platform URL, built once, not per call), bounds every operation by a deadline, and adapts the
-// lifecycle functions to the dynamic-provider contract. Nothing here is serialized into state.
-import { AbortedError, OperationsManagerClient as Client, type OperationsManagerClient, type WhoAmI } from "../../sdk";
+// The provider side of the dynamic resources: what the stubs (task-claim-provider.ts,
+// task-assignment-provider.ts) load by package name in the dynamic-provider process. It holds that
+// process's settings and clients (one per platform URL, built once, not per call), bounds every
+// operation by a deadline, and adapts the lifecycle functions to the dynamic-provider contract.
+// Nothing here is serialized into state.
+import { AbortedError, ConnectionError, OperationsManagerClient } from "../../sdk";
 import {
   type ConfigSource,
   ConfigurationError,
@@ -11,6 +12,7 @@ import {
   resolveSettings,
 } from "../config";
 import type { CheckFailure } from "../lifecycle/inputs";
+import { OutcomeUnknownError } from "../lifecycle/outcome";
 import {
   checkTaskAssignment,
   createTaskAssignment,
@@ -28,19 +30,15 @@ import {
   deleteTaskClaim,
   diffTaskClaim,
   readTaskClaim,
+  type StoredTaskClaim,
   type TaskClaimInputs,
-  type TaskClaimState,
   updateTaskClaim,
 } from "../lifecycle/task-claim";
-import { contextFor, type LifecycleContext, rememberWhoAmI } from "../lifecycle/task-facts";
-
-interface Session {
-  client: OperationsManagerClient;
-  whoami: (call?: { timeoutMs?: number }) => Promise<WhoAmI>;
-}
+import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
 
 let settings: ProviderSettings | ConfigurationError | undefined;
-const sessions = new Map<string, Session>();
+/** One client per platform URL for the process: one login, one whoami, kept-alive connections. */
+const clients = new Map<string, OperationsManagerClient>();
 
 /** Called by the engine (through the stubs) with the stack's configuration, once per provider process. */
 export function configure(config: { get(key: string): string | undefined }): void {
@@ -48,7 +46,7 @@ export function configure(config: { get(key: string): string | undefined }): voi
 }
 
 function settle(source: ConfigSource): ProviderSettings | ConfigurationError {
-  sessions.clear();
+  clients.clear();
   try {
     const resolved = resolveSettings(source);
     for (const warning of resolved.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -71,23 +69,59 @@ async function withContext<T>(what: string, baseUrl: string | undefined, work: (
   const current = currentSettings();
   const url = baseUrl ?? current.baseUrl;
   if (!url) throw new ConfigurationError(MISSING_BASE_URL);
-  let session = sessions.get(url);
-  if (!session) {
-    const client = new Client({ ...current.client, baseUrl: url });
-    session = { client, whoami: rememberWhoAmI(client) };
-    sessions.set(url, session);
+  let client = clients.get(url);
+  if (!client) {
+    client = new OperationsManagerClient({ ...current.client, baseUrl: url });
+    clients.set(url, client);
   }
   const signal = AbortSignal.timeout(current.operationTimeoutMs);
   try {
-    return await work(contextFor(session.client, { signal }, session.whoami));
+    return await work(contextFor(client, url, { signal }));
   } catch (error) {
-    if (signal.aborted && error instanceof AbortedError) {
-      throw new Error(
-        `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`,
-      );
-    }
-    throw error instanceof Error ? new Error(error.message) : error;
+    if (!(error instanceof Error)) throw error;
+    const cause = error instanceof OutcomeUnknownError ? error.cause : error;
+    const message =
+      signal.aborted && cause instanceof AbortedError
+        ? `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`
+        : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}`;
+    // Only the message travels on (the SDK's errors keep request details a log need not see),
+    // and, for a write whose outcome is unknown, what state should record.
+    if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(message, undefined, error.recorded);
+    throw new Error(message);
   }
+}
+
+/** TLS refusals, in the settings that fix them: the error codes alone send people searching. */
+function tlsHint(error: Error): string {
+  if (!(error instanceof ConnectionError) || error.code === undefined) return "";
+  if (/CERT_ALTNAME|ERR_TLS_CERT_ALTNAME_INVALID/.test(error.code)) {
+    return ". The platform's certificate is not issued for this host name: use the name it was issued for in itential:baseUrl";
+  }
+  if (/CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA/.test(error.code)) {
+    return ". The platform asks for a client certificate it accepts: set itential:clientCert and itential:clientKey";
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(error.code)) {
+    return ". The platform's certificate is not trusted: set itential:caCert (or ITENTIAL_CA_FILE) to the CA that signed it";
+  }
+  return "";
+}
+
+/**
+ * The engine's "created (or updated), but not initialised" error: thrown by create or update with
+ * an `id`, `properties` and `reasons`, it makes the engine record the resource with `properties`
+ * as its outputs and the reasons as its init errors, fail the run, and update the resource on the
+ * next `up` whatever the diff says. That is how a claim whose outcome is unknown gets into state
+ * instead of being forgotten. The properties need `__provider` (the engine adds it only to a
+ * success), or the next refresh or destroy could not load the provider.
+ */
+function possiblyApplied(error: unknown, id: string, news: object): unknown {
+  if (!(error instanceof OutcomeUnknownError) || !error.recorded) return error;
+  const provider = (news as { __provider?: unknown }).__provider;
+  return Object.assign(new Error(error.message), {
+    id,
+    properties: { ...defined(error.recorded), ...(provider !== undefined ? { __provider: provider } : {}) },
+    reasons: [error.message],
+  });
 }
 
 /** Drops unset values: state holds only what is known. */
@@ -100,8 +134,20 @@ interface CheckAnswer<T> {
   failures: CheckFailure[];
 }
 
+/**
+ * Inputs checked again where they are used: the engine runs `check` first, but inputs it could not
+ * know at preview arrive resolved only here, and a create or update must not send anything the
+ * check would refuse (an accounts search for an invisible username, a claim with takeOver "yes").
+ */
+function checked<T>(name: string, check: (news: Record<string, unknown>) => { failures: CheckFailure[] }, inputs: T) {
+  const { failures } = check(inputs as Record<string, unknown>);
+  if (failures.length > 0) {
+    throw new Error(`${name} has invalid inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
+  }
+}
+
 /** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
-interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs> {
+interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs & { platformUrl?: string }> {
   check(olds: unknown, news: Record<string, unknown>): Promise<CheckAnswer<Inputs>>;
   diff(id: string, olds: State, news: Inputs): Promise<Diff>;
   create(inputs: Inputs): Promise<{ id: string; outs: State }>;
@@ -110,11 +156,11 @@ interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extend
   delete(id: string, props: State): Promise<void>;
 }
 
-function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs>(
+function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs & { platformUrl?: string }>(
   name: string,
   rules: {
     check(news: Record<string, unknown>): { inputs: Inputs; failures: CheckFailure[] };
-    diff(olds: State, news: Inputs): Diff;
+    diff(olds: State, news: Inputs, configuredUrl?: string): Diff;
     create(ctx: LifecycleContext, inputs: Inputs): Promise<State>;
     read(ctx: LifecycleContext, state: State): Promise<State | undefined>;
     update(ctx: LifecycleContext, olds: State, news: Inputs): Promise<State>;
@@ -124,33 +170,57 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
   return {
     async check(_olds, news) {
       // Preview fails here, before anything runs, when the provider cannot be configured.
-      currentSettings();
-      return rules.check(news);
+      const configured = currentSettings();
+      const checked = rules.check(news);
+      if (news?.baseUrl === undefined && configured.baseUrl === undefined) {
+        checked.failures.push({ property: "baseUrl", reason: MISSING_BASE_URL });
+      }
+      return checked;
     },
     async diff(_id, olds, news) {
-      return rules.diff(olds, news);
+      // The stack's URL decides where a resource without its own baseUrl lives (see replacements).
+      let configuredUrl: string | undefined;
+      try {
+        configuredUrl = currentSettings().baseUrl;
+      } catch {
+        configuredUrl = undefined; // check has reported it
+      }
+      return rules.diff(olds, news, configuredUrl);
     },
     async create(inputs) {
-      const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
-      return { id: state.taskId, outs: defined(state) };
+      checked(name, rules.check, inputs);
+      try {
+        const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
+        return { id: state.taskId, outs: defined(state) };
+      } catch (error) {
+        throw possiblyApplied(error, inputs.taskId, inputs);
+      }
     },
     async read(id, props) {
       const state = { ...props, taskId: props?.taskId ?? id };
-      const found = await withContext(`${name} read`, state.baseUrl, (ctx) => rules.read(ctx, state));
+      // The platform state recorded, not today's config: refresh looks where the claim was made.
+      const found = await withContext(`${name} read`, state.platformUrl ?? state.baseUrl, (ctx) =>
+        rules.read(ctx, state),
+      );
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
-    async update(_id, olds, news) {
-      const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
-      return { outs: defined(state) };
+    async update(id, olds, news) {
+      checked(name, rules.check, news);
+      try {
+        const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
+        return { outs: defined(state) };
+      } catch (error) {
+        throw possiblyApplied(error, id, news);
+      }
     },
     async delete(_id, props) {
-      await withContext(`${name} delete`, props.baseUrl, (ctx) => rules.delete(ctx, props));
+      await withContext(`${name} delete`, props.platformUrl ?? props.baseUrl, (ctx) => rules.delete(ctx, props));
     },
   };
 }
 
-export const taskClaim = kind<TaskClaimInputs, TaskClaimState>("TaskClaim", {
+export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
   check: checkTaskClaim,
   diff: diffTaskClaim,
   create: createTaskClaim,

@@ -18,13 +18,23 @@ export interface CheckOutcome<T> {
 }
 
 const TASK_ID = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
+/**
+ * Characters no username is typed with: control characters, lone surrogates, zero-width and
+ * bidirectional marks. "alice\u200b" looks like alice in every log and is someone else (or nobody),
+ * so it is refused here, naming the property, instead of failing later as an unknown user.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cs}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 const USER_ID = /^[0-9a-fA-F]{24}$/;
 
 /** A short, printable rendering of a rejected value (inputs can be huge or hold control characters). */
 function shown(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string") {
-    const text = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    // Invisible characters are written as escapes, so the message shows what was given.
+    const text = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value).replace(
+      new RegExp(INVISIBLE.source, "gu"),
+      (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
+    );
     return `the string ${text}`;
   }
   if (Array.isArray(value)) return "a list";
@@ -83,6 +93,11 @@ const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
         .superRefine((value, ctx) => {
           if (value !== undefined && (typeof value !== "string" || value.trim() === "" || value.length > 256)) {
             ctx.addIssue({ code: "custom", message: `must be a username, got ${shown(value)}` });
+          } else if (typeof value === "string" && INVISIBLE.test(value)) {
+            ctx.addIssue({
+              code: "custom",
+              message: `must be a username, got ${shown(value)}, which holds control or invisible characters`,
+            });
           }
         }),
       userId: z

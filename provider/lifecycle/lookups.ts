@@ -97,6 +97,20 @@ export async function findTask(
       { filters: { equals }, limit: 10, dereference: ["metrics.owner"] },
       ctx.call,
     );
+    // IAP answers everything when it cannot read a filter: never take a task the search did not ask for.
+    const strays = page.items.filter(
+      (t) =>
+        t.job?.id !== args.jobId ||
+        t.name !== args.name ||
+        (args.type !== undefined && t.type !== args.type) ||
+        (args.status !== undefined && t.status !== args.status),
+    );
+    if (strays.length > 0) {
+      throw new Error(
+        `findTask: IAP answered tasks that do not match the search for ${wanted} (e.g. ${strays[0]?.id}): ` +
+          "the platform did not apply the search filters, so no task is chosen.",
+      );
+    }
     if (page.total === 1 && page.items[0]) return infoOf(page.items[0]);
     if (page.total > 1) {
       const candidates = page.items.map((t) => `${t.id} (${t.status ?? "unknown status"})`).join(", ");

@@ -2,9 +2,11 @@
 // functions over the SDK client, like TaskClaim's.
 import { sameUser, type Task } from "../../sdk";
 import { type CheckOutcome, checkTaskAssignmentInputs, type TaskAssignmentInputs } from "./inputs";
+import { OutcomeUnknownError, write } from "./outcome";
 import { type Diff, replacements } from "./task-claim";
 import {
   factsOf,
+  finishedMeanwhile,
   type Holder,
   isFinished,
   type LifecycleContext,
@@ -17,6 +19,8 @@ import {
 export type { TaskAssignmentInputs } from "./inputs";
 
 export interface TaskAssignmentState extends TaskAssignmentInputs, TaskFacts {
+  /** The platform the task lives on: `baseUrl`, or `itential:baseUrl` when it was assigned. */
+  platformUrl: string;
   /** Username of the person the task is assigned to. */
   assignee: string;
   assigneeId: string;
@@ -41,8 +45,12 @@ export function needsAssignment(state: TaskAssignmentState): boolean {
   return !isFinished(state.status) && !sameUser(ownerOf(state), assigneeOf(state));
 }
 
-export function diffTaskAssignment(olds: TaskAssignmentState, news: TaskAssignmentInputs): Diff {
-  const replaces = replacements(olds, news);
+export function diffTaskAssignment(
+  olds: TaskAssignmentState,
+  news: TaskAssignmentInputs,
+  configuredUrl?: string,
+): Diff {
+  const replaces = replacements(olds, news, configuredUrl);
   const changes =
     replaces.length > 0 ||
     assigneeChanged(olds, news) ||
@@ -61,11 +69,32 @@ async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInpu
   return { id: account.id, username: account.username };
 }
 
+/**
+ * Assigns the task. An assign whose outcome is unknown fails with OutcomeUnknownError recording a
+ * possible assignment: the inputs and the assignee, without the task's facts (no `status`).
+ */
 async function assign(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Promise<TaskAssignmentState> {
   const assignee = await resolveAssignee(ctx, inputs);
-  const task: Task = await ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call);
+  let task: Task;
+  try {
+    task = await write(`TaskAssignment: the assignment of task ${inputs.taskId} to ${who(assignee)}`, () =>
+      ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call),
+    );
+  } catch (error) {
+    if (!(error instanceof OutcomeUnknownError)) throw error;
+    throw error.recording({
+      ...pickInputs(inputs),
+      platformUrl: ctx.platformUrl,
+      assignee: assignee.username ?? assignee.id,
+      assigneeId: assignee.id,
+    } satisfies Omit<TaskAssignmentState, keyof TaskFacts>);
+  }
   const username = assignee.username ?? (sameUser(task.owner, assignee) ? task.owner?.username : undefined);
-  return stateOf(inputs, task, { id: assignee.id, username });
+  return stateOf(ctx, inputs, task, { id: assignee.id, username });
+}
+
+function who(holder: Holder): string {
+  return holder.username ?? `user ${holder.id}`;
 }
 
 function pickInputs(inputs: TaskAssignmentInputs): TaskAssignmentInputs {
@@ -78,9 +107,15 @@ function pickInputs(inputs: TaskAssignmentInputs): TaskAssignmentInputs {
   };
 }
 
-function stateOf(inputs: TaskAssignmentInputs, task: Task, assignee: Holder): TaskAssignmentState {
+function stateOf(
+  ctx: LifecycleContext,
+  inputs: TaskAssignmentInputs,
+  task: Task,
+  assignee: Holder,
+): TaskAssignmentState {
   return {
     ...pickInputs(inputs),
+    platformUrl: ctx.platformUrl,
     ...factsOf(task, [assignee]),
     assignee: assignee.username ?? assignee.id,
     assigneeId: assignee.id,
@@ -101,27 +136,41 @@ export async function readTaskAssignment(
 ): Promise<TaskAssignmentState | undefined> {
   const task = await readTask(ctx, state.taskId);
   if (!task) return undefined;
+  return refreshed(ctx, state, task);
+}
+
+/** `state` with the task's facts as IAP has them now. */
+function refreshed(ctx: LifecycleContext, state: TaskAssignmentState, task: Task): TaskAssignmentState {
   return {
     ...pickInputs(state),
+    platformUrl: state.platformUrl ?? ctx.platformUrl,
     ...factsOf(task, [assigneeOf(state)]),
     assignee: state.assignee,
     assigneeId: state.assigneeId,
   };
 }
 
-/** Re-assigns when the assignee changed or state shows the task taken from them; else IAP is not called. */
+/**
+ * Re-assigns when the assignee changed or state shows the task taken from them; else IAP is not
+ * called. A finished task (the work is done) is not assigned again: the new inputs are recorded,
+ * while `assignee` and `owner` keep saying who had it, as TaskClaim counts a finished task done.
+ */
 export async function updateTaskAssignment(
   ctx: LifecycleContext,
-  olds: TaskAssignmentState,
+  stored: TaskAssignmentState,
   news: TaskAssignmentInputs,
 ): Promise<TaskAssignmentState> {
-  if (!assigneeChanged(olds, news) && !needsAssignment(olds)) {
-    return { ...olds, ...pickInputs(news) };
+  // A possible assignment (no facts: its outcome was unknown) is settled first.
+  const olds = stored.status === undefined ? await readTaskAssignment(ctx, stored) : stored;
+  if (!olds) throw new Error(`TaskAssignment: task ${stored.taskId} no longer exists`);
+  const { taskId: _t, user: _u, userId: _i, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
+  const recorded: TaskAssignmentState = { ...pickInputs(news), ...kept };
+  if (isFinished(olds.status) || (!assigneeChanged(olds, news) && !needsAssignment(olds))) return recorded;
+  try {
+    return await assign(ctx, news);
+  } catch (error) {
+    return refreshed(ctx, recorded, await finishedMeanwhile(ctx, news.taskId, error));
   }
-  if (isFinished(olds.status)) {
-    throw new Error(`TaskAssignment: task ${olds.taskId} is ${olds.status} and can no longer be assigned`);
-  }
-  return assign(ctx, news);
 }
 
 /** Releases the task if the assignee still holds it and it is open. */

@@ -15,31 +15,24 @@ import {
 /** What a lifecycle function works with: one client, the operation's deadline, and who we are. */
 export interface LifecycleContext {
   readonly client: OperationsManagerClient;
+  /** The platform the client talks to, recorded in state so refresh and destroy go back there. */
+  readonly platformUrl: string;
   /** Carries the operation's deadline (an AbortSignal) to every request. */
   readonly call: CallOptions;
-  /** The account the client acts as, asked once per client. */
+  /** The account the client acts as, asked once per client, bounded by the operation's deadline. */
   me(): Promise<WhoAmI>;
 }
 
-/** Asks IAP who `client` is once, and remembers (a failed answer is asked again next time). */
-export function rememberWhoAmI(client: OperationsManagerClient): (call?: CallOptions) => Promise<WhoAmI> {
-  let me: Promise<WhoAmI> | undefined;
-  return (call = {}) => {
-    me ??= client.whoami({ ...call, signal: undefined }).catch((error) => {
-      me = undefined;
-      throw error;
-    });
-    return me;
-  };
-}
-
-/** A context for one operation; pass `whoami` to share one answer between operations of a process. */
+/**
+ * A context for one operation of `client` (which talks to `platformUrl`); `me()` is the client's
+ * remembered answer to whoami, bounded by the operation's signal.
+ */
 export function contextFor(
   client: OperationsManagerClient,
+  platformUrl: string,
   call: CallOptions = {},
-  whoami = rememberWhoAmI(client),
 ): LifecycleContext {
-  return { client, call, me: () => whoami(call) };
+  return { client, platformUrl, call, me: () => client.currentUser(call) };
 }
 
 /** A user as state records it. */
@@ -88,13 +81,15 @@ export function factsOf(task: Task, known: readonly Holder[] = []): TaskFacts {
 }
 
 /**
- * Whether `error` (from a call about task `id`) means the task does not exist. IAP may answer 500
- * for a missing task as for any business error, so a 500 is settled by searching for the id: the
- * answer comes from the data, not from the status code.
+ * Whether `error` (from a call about task `id`) means the task does not exist. The answer comes
+ * from the data, not from the status code: IAP may answer 500 for a missing task as for any
+ * business error, and a 404 may come from a proxy, or from an IAP still starting, that does not
+ * serve the route yet. Either is settled by searching for the id; a task is gone only when IAP's
+ * search answers and finds nothing. Taking a stray 404 at its word would drop from state a claim
+ * IAP still holds.
  */
 export async function isGone(ctx: LifecycleContext, id: string, error: unknown): Promise<boolean> {
-  if (error instanceof NotFoundError) return true;
-  if (!(error instanceof ServerError) || error.status !== 500) return false;
+  if (!(error instanceof NotFoundError) && !(error instanceof ServerError && error.status === 500)) return false;
   try {
     const found = await ctx.client.listTasks(
       { filters: { equals: { _id: id } }, limit: 1, include: ["_id"] },
@@ -144,6 +139,18 @@ export async function releaseIfHeld(ctx: LifecycleContext, id: string, holder: H
     if (await isGone(ctx, id, error)) return;
     throw error;
   }
+}
+
+/**
+ * For an update whose write IAP refused: when the refusal is that the task finished meanwhile (the
+ * approval was given since the last refresh), the task as it is now, since nothing is left to hold
+ * and that is no error; otherwise the refusal, rethrown.
+ */
+export async function finishedMeanwhile(ctx: LifecycleContext, id: string, refusal: unknown): Promise<Task> {
+  if (!(refusal instanceof TaskStateError && refusal.reason === "finished")) throw refusal;
+  const task = await readTask(ctx, id);
+  if (!task) throw refusal;
+  return task;
 }
 
 export function describe(task: Task): string {

@@ -7,6 +7,7 @@ import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { OperationsManagerClient } from "../../sdk";
 import { useEmulatorProcess } from "../support/emulator-process";
 import { parseCliJson, REPO_ROOT, withSandbox } from "./harness";
+import { INSTALLED_PROVIDER } from "./installed-provider";
 
 jest.setTimeout(300_000);
 
@@ -71,6 +72,16 @@ test("preview, up, refresh and destroy of the approval-gate project; destroy wor
     const moved = path.join(sandbox.root, "elsewhere", "approval-gate");
     fs.mkdirSync(path.dirname(moved), { recursive: true });
     fs.renameSync(project, moved);
+    // …with its own install of the library there (another checkout), so the code that runs destroy
+    // is found through the new location; state names no path at all.
+    const linked = fs.readlinkSync(path.join(moved, "node_modules"));
+    fs.rmSync(path.join(moved, "node_modules"));
+    fs.cpSync(linked, path.join(moved, "node_modules"), { recursive: true, verbatimSymlinks: true });
+    const exported = JSON.parse((await sandbox.cliOk(["stack", "export", "--stack", "ci"], moved)).stdout) as {
+      deployment: { resources: { type: string; outputs: Record<string, unknown> }[] };
+    };
+    const stored = exported.deployment.resources.find((r) => r.type.endsWith(":TaskClaim"));
+    expect(stored?.outputs.__provider).toBe(INSTALLED_PROVIDER);
     const destroy = await sandbox.cliOk(["destroy", "--yes", "--skip-preview", "--stack", "ci"], moved);
     expect(destroy.stdout).toMatch(/2 deleted/);
     expect(await holder()).toBeUndefined();

@@ -124,12 +124,15 @@ export class PulumiSandbox {
     return stack;
   }
 
-  /** Runs the CLI as a user would; never throws on a non-zero exit (the result carries it). */
-  async cli(args: readonly string[], cwd: string = this.workDir): Promise<CliResult> {
+  /**
+   * Runs the CLI as a user would; never throws on a non-zero exit (the result carries it). `env`
+   * adds to the sandbox's environment for this run only (e.g. ITENTIAL_DEBUG=1).
+   */
+  async cli(args: readonly string[], cwd: string = this.workDir, env: Record<string, string> = {}): Promise<CliResult> {
     try {
       const { stdout, stderr } = await execFileAsync(path.join(this.binDir, "pulumi"), [...args, "--non-interactive"], {
         cwd,
-        env: { ...process.env, ...this.env },
+        env: { ...process.env, ...this.env, ...env },
         maxBuffer: 64 * 1024 * 1024,
       });
       return { code: 0, stdout, stderr };

@@ -1,5 +1,7 @@
 // TaskAssignment through the real Pulumi CLI (inline program, packed library), against an emulator
 // process: assign by username, drift on refresh, re-assign on up, release on destroy.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { OperationsManagerClient } from "../../sdk";
 import { useEmulatorProcess } from "../support/emulator-process";
@@ -35,9 +37,12 @@ test("up assigns the named approver; refresh sees the task taken; up gives it ba
       },
     );
     // The OAuth client acts as svc-pipeline (an operator); destroy below uses an admin instead.
+    await emulator().control("DELETE", "/requests");
     const preview = await stack.preview();
     expect(preview.changeSummary).toEqual({ create: 2 });
     expect(await holder()).toBeUndefined();
+    const previewWrites = (await emulator().requests()).filter((r) => r.method === "POST" && r.path !== "/oauth/token");
+    expect(previewWrites).toEqual([]);
 
     const up = await stack.up();
     expect(up.outputs.assignee?.value).toBe("alice");
@@ -54,6 +59,14 @@ test("up assigns the named approver; refresh sees the task taken; up gives it ba
     const repaired = await stack.up();
     expect(repaired.outputs.owner?.value).toBe("alice");
     expect(await holder()).toBe("alice");
+
+    // The OAuth client secret is stack config (a secret): ciphertext on disk, never in our resource.
+    const files = fs
+      .readdirSync(sandbox.backendDir, { recursive: true, encoding: "utf8" })
+      .map((f) => path.join(sandbox.backendDir, f))
+      .filter((f) => fs.statSync(f).isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(fs.readFileSync(file, "utf8")).not.toContain(C.pipelineClient.clientSecret);
 
     approver = "bob";
     const reassigned = await stack.up();

@@ -24,7 +24,7 @@ export function clientAs(emulator: EmulatorProcess, who: UserName): OperationsMa
 }
 
 export function contextAs(emulator: EmulatorProcess, who: UserName): LifecycleContext {
-  return contextFor(clientAs(emulator, who));
+  return contextFor(clientAs(emulator, who), emulator.url);
 }
 
 /** The demo job's "Approve change" task (manual, running). */

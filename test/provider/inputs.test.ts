@@ -1,6 +1,7 @@
 // `check`: failures name the property, unknown values pass, and no input makes it throw.
 import fc from "fast-check";
 import { checkTaskAssignmentInputs, checkTaskClaimInputs, UNKNOWN } from "../../provider/lifecycle/inputs";
+import { resourceInputs } from "./input-shapes";
 
 const TASK = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 const USER = "65a000000000000000000001";
@@ -68,44 +69,74 @@ test("TaskAssignment needs exactly one of user and userId", () => {
   expect(checkTaskAssignmentInputs({ taskId: TASK, user: "   " }).failures[0]?.property).toBe("user");
 });
 
-test("any input at all: check never throws, and every failure names a property of the resource", () => {
-  const anything = fc.oneof(
-    fc.string(),
-    fc.string({ unit: "binary", maxLength: 2000 }),
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.constant(UNKNOWN),
-    fc.uuid().map(String),
-    fc.webUrl(),
-    fc.array(fc.string()),
-    fc.object(),
-  );
-  const record = fc.record(
-    {
-      taskId: anything,
-      takeOver: anything,
-      releaseOnDestroy: anything,
-      baseUrl: anything,
-      user: anything,
-      userId: anything,
-    },
-    { requiredKeys: [] },
-  );
+/** What the README says each input must be, written out independently of the schemas. */
+const SPEC = {
+  taskId: (v: unknown) =>
+    typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  takeOver: (v: unknown) => typeof v === "boolean",
+  releaseOnDestroy: (v: unknown) => typeof v === "boolean",
+  baseUrl: (v: unknown) => {
+    if (typeof v !== "string") return false;
+    try {
+      const url = new URL(v);
+      return ["http:", "https:"].includes(url.protocol) && !url.username && !url.password && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  },
+  user: (v: unknown) =>
+    typeof v === "string" &&
+    v.trim() !== "" &&
+    v.length <= 256 &&
+    !/[\p{Cc}\p{Cs}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u.test(v),
+  userId: (v: unknown) => typeof v === "string" && /^[0-9a-f]{24}$/i.test(v),
+} as const;
+
+/** Whether `key` of `news` is fine as given: unset (optional keys), unknown, or per SPEC. */
+const fine = (news: Record<string, unknown>, key: keyof typeof SPEC) =>
+  news[key] === UNKNOWN || (news[key] === undefined ? key !== "taskId" : SPEC[key](news[key]));
+
+test("any input at all: check never throws, names exactly the properties that are wrong, and echoes nothing huge", () => {
+  const reasons = new Set<string>();
   fc.assert(
-    fc.property(record, (news) => {
+    fc.property(resourceInputs, (news) => {
+      // Plain comparisons collected, then one assertion: expect() per key is most of the cost.
+      const wrong: string[] = [];
       const claim = checkTaskClaimInputs(news as Record<string, unknown>);
-      for (const f of claim.failures)
-        expect(["taskId", "takeOver", "releaseOnDestroy", "baseUrl"]).toContain(f.property);
+      const claimFailed = new Set(claim.failures.map((f) => f.property));
+      for (const key of ["taskId", "takeOver", "releaseOnDestroy", "baseUrl"] as const) {
+        if (claimFailed.has(key) === fine(news, key)) wrong.push(`TaskClaim ${key}: failed=${claimFailed.has(key)}`);
+      }
+      if (claimFailed.size !== claim.failures.length) wrong.push("TaskClaim: two failures for one property");
+
       const assignment = checkTaskAssignmentInputs(news as Record<string, unknown>);
-      for (const f of assignment.failures) {
-        expect(["taskId", "user", "userId", "releaseOnDestroy", "baseUrl"]).toContain(f.property);
+      const assignmentFailed = new Set(assignment.failures.map((f) => f.property));
+      for (const key of ["taskId", "releaseOnDestroy", "baseUrl", "userId"] as const) {
+        if (assignmentFailed.has(key) === fine(news, key)) {
+          wrong.push(`TaskAssignment ${key}: failed=${assignmentFailed.has(key)}`);
+        }
       }
+      // "user" also carries the one-of-user-and-userId rule.
+      const given = (["user", "userId"] as const).filter((k) => news[k] !== undefined && news[k] !== UNKNOWN);
+      const unknown = (["user", "userId"] as const).filter((k) => news[k] === UNKNOWN);
+      const oneOf = given.length === 1 || (given.length === 0 && unknown.length > 0);
+      if (assignmentFailed.has("user") !== (!fine(news, "user") || !oneOf)) wrong.push("TaskAssignment user");
+
       for (const f of [...claim.failures, ...assignment.failures]) {
-        expect(f.reason.length).toBeLessThan(300); // huge inputs are shortened, not echoed
+        // huge inputs are shortened, not echoed
+        if (f.reason.length >= 300) wrong.push(`${f.property}: a ${f.reason.length}-character reason`);
+        reasons.add(f.property);
       }
+      // What passes is what is sent: defaults applied, nothing else added.
+      if (claim.failures.length === 0) {
+        const keys = Object.keys(claim.inputs).sort().join();
+        const expected = ["taskId", "takeOver", "releaseOnDestroy", ...(news.baseUrl !== undefined ? ["baseUrl"] : [])];
+        if (keys !== expected.sort().join()) wrong.push(`TaskClaim inputs ${keys}`);
+      }
+      expect(wrong).toEqual([]);
     }),
     { numRuns: 2000 },
   );
+  // Every property was found wrong at least once: the generators reach every rule.
+  expect([...reasons].sort()).toEqual(["baseUrl", "releaseOnDestroy", "takeOver", "taskId", "user", "userId"]);
 });

@@ -125,6 +125,19 @@ describe.each(ERROR_MODES)("TaskAssignment lifecycle (%s)", (_mode, allErrorsAs5
     expect(await requestsSince(emulator())).toEqual([`GET /operations-manager/tasks/${taskId}`]);
   });
 
+  test("a finished task is not assigned again: a new assignee is recorded, and no update fails", async () => {
+    const ctx = contextAs(emulator(), "admin");
+    const created = await createTaskAssignment(ctx, { taskId, user: "alice", releaseOnDestroy: true });
+    await approve(emulator(), taskId, "alice");
+    const refreshed = (await readTaskAssignment(ctx, created)) as TaskAssignmentState;
+    expect(refreshed.status).toBe("complete");
+    await clearRequests(emulator());
+    const updated = await updateTaskAssignment(ctx, refreshed, { taskId, user: "bob", releaseOnDestroy: true });
+    expect(updated).toMatchObject({ user: "bob", assignee: "alice", owner: "alice", status: "complete" });
+    expect(diffTaskAssignment(updated, { taskId, user: "bob", releaseOnDestroy: true }).changes).toBe(false);
+    expect(await requestsSince(emulator())).toEqual([]);
+  });
+
   test("releaseOnDestroy: false leaves the assignment", async () => {
     const ctx = contextAs(emulator(), "admin");
     const created = await createTaskAssignment(ctx, { taskId, user: "alice", releaseOnDestroy: false });

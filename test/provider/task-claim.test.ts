@@ -11,6 +11,8 @@ import {
   type TaskClaimState,
   updateTaskClaim,
 } from "../../provider/lifecycle/task-claim";
+import { contextFor } from "../../provider/lifecycle/task-facts";
+import { OperationsManagerClient } from "../../sdk";
 import { useEmulatorProcess } from "../support/emulator-process";
 import { approvalTask, approve, clearRequests, clientAs, contextAs, ERROR_MODES, requestsSince } from "./fixture";
 
@@ -38,6 +40,7 @@ describe.each(ERROR_MODES)("TaskClaim lifecycle (%s)", (_mode, allErrorsAs500) =
       taskId,
       takeOver: false,
       releaseOnDestroy: true,
+      platformUrl: emulator().url,
       taskName: "Approve change",
       jobId: expect.stringMatching(/^[0-9a-f]{24}$/),
       status: "running",
@@ -179,6 +182,34 @@ describe.each(ERROR_MODES)("TaskClaim lifecycle (%s)", (_mode, allErrorsAs500) =
     expect((await clientAs(emulator(), "admin").getTask(taskId)).owner).toBeDefined();
   });
 
+  test("a 404 that is not IAP's (a wrong base path) does not drop the claim from state", async () => {
+    const created = await createTaskClaim(contextAs(emulator(), "pipeline"), inputsFor(taskId));
+    const wrongPath = contextFor(
+      new OperationsManagerClient({
+        baseUrl: `${emulator().url}/iap`,
+        auth: { type: "basic", username: "svc-pipeline", password: "pipeline-secret" },
+        retry: { maxRetries: 0 },
+      }),
+      `${emulator().url}/iap`,
+    );
+    await expect(readTaskClaim(wrongPath, created)).rejects.toThrow(/404/);
+    await expect(deleteTaskClaim(wrongPath, created)).rejects.toThrow(/404/);
+    expect((await clientAs(emulator(), "admin").getTask(taskId)).owner).toBeDefined();
+  });
+
+  test("a task approved between refresh and up: up succeeds and records it complete, claiming nothing", async () => {
+    const ctx = contextAs(emulator(), "pipeline");
+    const created = await createTaskClaim(ctx, inputsFor(taskId));
+    await emulator().actAs("admin@pronghorn", "POST", `/operations-manager/tasks/${taskId}/release`);
+    const refreshed = (await readTaskClaim(ctx, created)) as TaskClaimState;
+    expect(needsClaim(refreshed)).toBe(true);
+    await clientAs(emulator(), "alice").claimTask(taskId);
+    await approve(emulator(), taskId, "alice");
+    const updated = await updateTaskClaim(ctx, refreshed, inputsFor(taskId));
+    expect(updated).toMatchObject({ status: "complete", owner: "alice", claimant: "svc-pipeline" });
+    expect(needsClaim(updated)).toBe(false);
+  });
+
   test("a release IAP refuses while our account still holds the task fails, so state keeps it", async () => {
     // State says svc-pipeline claimed it, but destroy runs with alice's credentials.
     const created = await createTaskClaim(contextAs(emulator(), "pipeline"), inputsFor(taskId));
@@ -195,6 +226,7 @@ describe("TaskClaim diff", () => {
     taskId: "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
     takeOver: false,
     releaseOnDestroy: true,
+    platformUrl: "https://iap.example.com",
     status: "running",
     owner: "svc-pipeline",
     ownerId: "65a000000000000000000001",
@@ -208,14 +240,21 @@ describe("TaskClaim diff", () => {
   });
 
   test("another task or platform is a replacement; a trailing slash is not another platform", () => {
-    expect(diffTaskClaim(state, { ...same, taskId: "7f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f" }).replaces).toEqual([
-      "taskId",
+    const configured = "https://iap.example.com";
+    const other = "7f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    expect(diffTaskClaim(state, { ...same, taskId: other }, configured).replaces).toEqual(["taskId"]);
+    expect(diffTaskClaim(state, { ...same, taskId: UNKNOWN }, configured).replaces).toEqual(["taskId"]);
+    expect(diffTaskClaim(state, same, configured).changes).toBe(false);
+    expect(diffTaskClaim(state, same, "https://iap.example.com/").changes).toBe(false);
+    // The stack's URL changed: the claim moves (released there, made here), not left behind.
+    expect(diffTaskClaim(state, same, "https://other.example.com").replaces).toEqual(["baseUrl"]);
+    // A resource's own baseUrl wins over the stack's.
+    const own = { ...same, baseUrl: "https://iap.example.com/" };
+    expect(diffTaskClaim(state, own, "https://x.example.com").changes).toBe(false);
+    expect(diffTaskClaim(state, { ...same, baseUrl: "https://other.example.com" }, configured).replaces).toEqual([
+      "baseUrl",
     ]);
-    expect(diffTaskClaim(state, { ...same, taskId: UNKNOWN }).replaces).toEqual(["taskId"]);
-    const onPlatform = { ...state, baseUrl: "https://iap.example.com" };
-    expect(diffTaskClaim(onPlatform, { ...same, baseUrl: "https://iap.example.com/" }).changes).toBe(false);
-    expect(diffTaskClaim(onPlatform, { ...same, baseUrl: "https://other.example.com" }).replaces).toEqual(["baseUrl"]);
-    expect(diffTaskClaim(onPlatform, same).replaces).toEqual(["baseUrl"]);
+    expect(diffTaskClaim(state, { ...same, baseUrl: UNKNOWN }, configured).replaces).toEqual(["baseUrl"]);
   });
 
   test("flags are an in-place update", () => {

@@ -1,12 +1,17 @@
 // Bounded in time: no request, login or shared lookup outlives its caller's limits. Each test here
 // failed before the fix it names (a trickled body held a request forever, a login ignored the
 // caller's signal, one caller's abort failed another's claim, recovery reads ignored maxRetries).
+import { execFile } from "node:child_process";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { AbortedError, OperationsManagerClient, TimeoutError } from "../../sdk";
 import { useEmulatorProcess } from "../support/emulator-process";
 
+const REPO = path.resolve(__dirname, "..", "..");
+const execFileAsync = promisify(execFile);
 const HUNG = Symbol("still waiting");
 /** `work`, or HUNG when it has not settled within `ms`: a hang fails the test instead of the suite. */
 const within = <T>(ms: number, work: Promise<T>) =>
@@ -69,6 +74,43 @@ describe("against servers that misbehave", () => {
     });
     const outcome = await within(3000, client.whoami({ signal: AbortSignal.timeout(200) }));
     expect(outcome).toBeInstanceOf(AbortedError);
+  });
+
+  test("a caller whose signal has already fired starts no login, and nothing fails unhandled", async () => {
+    // In a process of its own: jest keeps unhandled rejections from the process's own handlers, and
+    // in a Pulumi provider process one is fatal.
+    const script = `
+      const http = require("node:http");
+      const { OperationsManagerClient } = require(${JSON.stringify(path.join(REPO, "dist", "sdk"))});
+      let logins = 0;
+      const unhandled = [];
+      process.on("unhandledRejection", (reason) => unhandled.push(String(reason)));
+      const server = http.createServer((req, res) => { if (req.url.startsWith("/login")) logins++; res.destroy(); });
+      server.listen(0, "127.0.0.1", async () => {
+        const client = new OperationsManagerClient({
+          baseUrl: "http://127.0.0.1:" + server.address().port,
+          auth: { type: "login", username: "svc", password: "pw-value" },
+          retry: { maxRetries: 0 },
+        });
+        const outcomes = [];
+        await client.whoami({ signal: AbortSignal.abort() }).catch((e) => outcomes.push(e.name));
+        await new Promise((r) => setTimeout(r, 200));
+        const loginsAfterAborted = logins;
+        const impatient = new AbortController();
+        const waiting = client.whoami({ signal: impatient.signal }).catch((e) => outcomes.push(e.name));
+        impatient.abort();
+        await waiting;
+        await new Promise((r) => setTimeout(r, 300));
+        server.close();
+        process.stdout.write(JSON.stringify({ outcomes, loginsAfterAborted, logins, unhandled }));
+      });`;
+    const { stdout } = await execFileAsync(process.execPath, ["-e", script]);
+    expect(JSON.parse(stdout)).toEqual({
+      outcomes: ["AbortedError", "AbortedError"],
+      loginsAfterAborted: 0, // a caller that has given up starts no login
+      logins: 1, // the second caller's login runs on (shared), and fails with nobody waiting…
+      unhandled: [], // …without an unhandled rejection
+    });
   });
 
   test("a login started by a call with a short timeout is bounded by that timeout", async () => {

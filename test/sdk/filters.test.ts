@@ -46,6 +46,12 @@ test.each([
   [{ filters: { equals: { "": "x" } } }, /is not a field path/],
   [{ filters: { equals: { "job..id": "x" } } }, /is not a field path/],
   [{ filters: { equals: { "job._id ": "x" } } }, /is not a field path/],
+  // Field names starting with $ are MongoDB operators: a path from config must never become one.
+  [{ filters: { equals: { $where: "sleep(10000)" } } }, /is not a field path/],
+  [{ filters: { gt: { "metrics.$gt": "" } } }, /is not a field path/],
+  [{ sort: "$natural" }, /sort/],
+  [{ include: ["name", "$where"] }, /include/],
+  [{ dereference: ["$lookup"] }, /dereference/],
   [{ filters: { equal: { name: "x" } } as never }, /unknown filter operator "equal"/],
   [{ filters: { in: { status: [] } } }, /non-empty array/],
   [{ filters: { in: { name: ["a,b"] } } }, /cannot contain commas/],

@@ -4,8 +4,12 @@ import fc from "fast-check";
 import { ItentialError, ResponseFormatError, sameUser } from "../../sdk";
 import {
   envelope,
+  loginResponse,
   normaliseTime,
   type Origin,
+  oauthTokenResponse,
+  parseAccount,
+  parseAccountSearch,
   parseJob,
   parsePage,
   parseTask,
@@ -13,6 +17,7 @@ import {
   parseWith,
 } from "../../sdk/schemas";
 import documented from "../fixtures/claim-task-response.documented.json";
+import { fuzzRuns } from "../support/fuzz";
 
 const origin: Origin = { method: "POST", path: "/operations-manager/tasks/x/claim", status: 200 };
 
@@ -120,6 +125,8 @@ test("every documented variation of a task document parses and normalises", () =
 });
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** A credential as the client sends it: visible ASCII, no spaces, of a sane length. */
+const TOKEN = /^[\x21-\x7e]{1,4096}$/;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 const nonEmptyString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
@@ -172,6 +179,40 @@ const PARSERS: Record<
       expect(message === undefined || message === null || typeof message === "string").toBe(true);
     },
   },
+  account: {
+    parse: (data) => parseAccount(data, origin),
+    check(data, _meta, result) {
+      const account = result as ReturnType<typeof parseAccount>;
+      expect(isObject(data)).toBe(true);
+      expect(nonEmptyString(account.id) && nonEmptyString(account.username)).toBe(true);
+      if (account.inactive !== undefined) expect(typeof account.inactive).toBe("boolean");
+    },
+  },
+  accounts: {
+    parse: (data) => parseAccountSearch(data, origin),
+    check(data, _meta, result) {
+      const page = result as ReturnType<typeof parseAccountSearch>;
+      expect(page.items).toHaveLength((data as { results: unknown[] }).results.length);
+      expect(Number.isInteger(page.total) && page.total >= 0).toBe(true);
+    },
+  },
+  login: {
+    parse: (data) => parseWith(loginResponse, data, origin, "the login answer"),
+    check(_data, _meta, result) {
+      // What goes into every later request's query: a token, not a sentence or a page.
+      const token = typeof result === "string" ? result : (result as { token: string }).token;
+      expect(token).toMatch(TOKEN);
+    },
+  },
+  oauth: {
+    parse: (data) => parseWith(oauthTokenResponse, data, origin, "the OAuth token answer"),
+    check(_data, _meta, result) {
+      const answer = result as { access_token: string; token_type?: string; expires_in?: number | string };
+      expect(answer.access_token).toMatch(/^[A-Za-z0-9._~+/-]{1,4096}=*$/);
+      if (answer.token_type !== undefined) expect(answer.token_type.toLowerCase()).toBe("bearer");
+      if (answer.expires_in !== undefined) expect(Number(answer.expires_in)).toBeGreaterThanOrEqual(0);
+    },
+  },
   page: {
     parse: (data, meta) => parsePage(data, meta, origin, parseTask),
     check(data, meta, result) {
@@ -184,7 +225,14 @@ const PARSERS: Record<
   },
 };
 
-const junk = fc.anything({ withNullPrototype: true, withObjectString: true, withBoxedValues: true });
+// Small junk (two levels, four keys): the runs go to many shapes, not to a few huge ones.
+const junk = fc.anything({
+  maxDepth: 2,
+  maxKeys: 4,
+  withNullPrototype: true,
+  withObjectString: true,
+  withBoxedValues: true,
+});
 /** Junk that looks like a document: the fields the parsers read, each holding anything. */
 const nearDocument = fc.record(
   {
@@ -202,7 +250,23 @@ const nearDocument = fc.record(
   },
   { requiredKeys: [] },
 );
-const anyValue = fc.oneof(junk, nearDocument, fc.array(nearDocument));
+/** IAP's own answers, for every parser: so each one is seen accepting something, not only refusing. */
+const validAnswer = fc.oneof(
+  fc.constant(documented.data),
+  fc.record({ id: objectId, username, groups: fc.constant([]) }),
+  fc.record({ _id: objectId, username, inactive: fc.boolean() }),
+  fc.record({ results: fc.array(fc.record({ _id: objectId, username }), { maxLength: 2 }), total: fc.nat(9) }),
+  fc.stringMatching(/^[A-Za-z0-9_-]{8,40}$/),
+  fc.record({
+    access_token: fc.stringMatching(/^[A-Za-z0-9_-]{8,40}$/),
+    token_type: fc.constant("bearer"),
+    expires_in: fc.nat(7200),
+  }),
+  fc.record({ message: fc.string(), data: fc.constant(null), metadata: fc.constant({}) }),
+  fc.array(fc.record({ _id: fc.uuid() }), { maxLength: 2 }),
+  fc.record({ total: fc.nat(9) }),
+);
+const anyValue = fc.oneof(junk, nearDocument, fc.array(nearDocument, { maxLength: 3 }), validAnswer);
 
 test("junk raises ResponseFormatError, never a TypeError; junk accepted still parses into a well-formed result", () => {
   const seen = Object.fromEntries(Object.keys(PARSERS).map((name) => [name, { accepted: 0, refused: 0 }]));
@@ -222,7 +286,7 @@ test("junk raises ResponseFormatError, never a TypeError; junk accepted still pa
         (seen[name] as { accepted: number }).accepted++;
       }
     }),
-    { numRuns: 500 },
+    { numRuns: fuzzRuns(1500) },
   );
   // Both branches ran for every parser, so neither half of this test is vacuous.
   for (const [name, counts] of Object.entries(seen)) {
@@ -334,4 +398,212 @@ test("sameUser compares users by whatever both references have", () => {
   expect(sameUser(svc, { id: "alice", username: "alice" })).toBe(false);
   expect(sameUser(svc, undefined)).toBe(false);
   expect(sameUser({ id: "" }, { id: "" })).toBe(false);
+});
+
+describe("IAP's answers with one field broken", () => {
+  const DELETE = Symbol("delete the field");
+  const notString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}));
+  const notStringOrNull = notString;
+  const notTime = fc.oneof(
+    fc.boolean(),
+    fc.constant([]),
+    fc.constant({ $date: 1 }),
+    fc.constantFrom("yesterday", "2024-13-45T99:00:00Z", "soon", "+010000-01-01T00:00:00Z"),
+    fc.constantFrom(1e20, -1e20, Number.MAX_SAFE_INTEGER),
+  );
+  const notUser = fc.oneof(fc.integer(), fc.boolean(), fc.constant([]), fc.constant({ _id: 5 }));
+  const notToken = fc.oneof(
+    notString,
+    fc.constantFrom("", " ", "two words", "line\nbreak", "tab\there", "x".repeat(5000), "😀"),
+  );
+  /** Fine in a query string, but not in `Authorization: Bearer …` (RFC 6750's b64token). */
+  const notBearer = fc.constantFrom("<html>", "a:b", "a,b", '"quoted"', "=abc");
+  /** A pool of valid documents of each kind, made once: a case then costs a clone and a parse. */
+  const pool = <T>(arb: fc.Arbitrary<T>) => fc.constantFrom(...fc.sample(arb, 40));
+
+  interface Kind {
+    parse(value: unknown): unknown;
+    valid: fc.Arbitrary<unknown>;
+    /** A path (empty: the whole answer), what may not be there, and what the error must name. */
+    broken: [string[], fc.Arbitrary<unknown>, string][];
+  }
+  const search = (value: unknown) => {
+    const { data, metadata } = value as { data: unknown; metadata: unknown };
+    return parsePage(data, metadata, origin, parseTask);
+  };
+  const KINDS: Record<string, Kind> = {
+    task: {
+      parse: (v) => parseTask(v, origin),
+      valid: pool(taskDocument),
+      broken: [
+        [["_id"], fc.oneof(notString, fc.constant(""), fc.constant(DELETE), fc.constant(null)), "_id"],
+        [["name"], fc.oneof(notString, fc.constant(null)), "name"],
+        [["status"], fc.oneof(notString, fc.constant(null)), "status"],
+        [["type"], notStringOrNull, "type"],
+        [["view"], notStringOrNull, "view"],
+        [["summary"], notStringOrNull, "summary"],
+        [["job"], fc.oneof(fc.integer(), fc.boolean(), fc.constant([])), "job"],
+        [["job", "_id"], notString, "job"],
+        [["job", "task"], notString, "job"],
+        [["groups"], fc.oneof(fc.integer(), fc.string(), fc.constant({})), "groups"],
+        [["groups"], fc.constant([1, 2]), "groups"],
+        [["metrics"], fc.oneof(fc.integer(), fc.string(), fc.constant([])), "metrics"],
+        [["metrics", "owner"], notUser, "metrics"],
+        [["metrics", "user"], notUser, "metrics"],
+        [["metrics", "claim_time"], notTime, "claim_time"],
+        // Read for its type only (the client does not use it): a wrong type is refused.
+        [["metrics", "end_time"], fc.oneof(fc.boolean(), fc.constant([]), fc.constant({ $date: 1 })), "end_time"],
+        [["last_updated"], notTime, "last_updated"],
+        [[], fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant([])), "(root)"],
+      ],
+    },
+    job: {
+      parse: (v) => parseJob(v, origin),
+      valid: pool(fc.record({ _id: objectId, name: fc.string(), status: fc.constantFrom("running", "complete") })),
+      broken: [
+        [["_id"], fc.oneof(notString, fc.constant(""), fc.constant(DELETE)), "_id"],
+        [["name"], notString, "name"],
+        [["tasks"], fc.oneof(fc.integer(), fc.string(), fc.constant([])), "tasks"],
+        [["tasks"], fc.constant({ b2: 7 }), "tasks"],
+      ],
+    },
+    whoami: {
+      parse: (v) => parseWhoAmI(v, origin),
+      valid: pool(
+        fc.record({ id: objectId, username, groups: fc.array(fc.record({ id: objectId, name: fc.string() })) }),
+      ),
+      broken: [
+        [["username"], fc.oneof(notString, fc.constant(""), fc.constant(DELETE)), "username"],
+        [["id"], fc.oneof(notString, fc.constant("")), "id"],
+        [["id"], fc.constant(DELETE), "no id"],
+        [["groups"], fc.oneof(fc.integer(), fc.string(), fc.constant({}), fc.constant(["admins"])), "groups"],
+      ],
+    },
+    account: {
+      parse: (v) => parseAccount(v, origin),
+      valid: pool(fc.record({ _id: objectId, username, firstname: fc.string(), inactive: fc.boolean() })),
+      broken: [
+        [["username"], fc.oneof(notString, fc.constant(""), fc.constant(DELETE)), "username"],
+        [["_id"], fc.oneof(notString, fc.constant("")), "_id"],
+        [["_id"], fc.constant(DELETE), "no _id"],
+        [["inactive"], fc.oneof(fc.constantFrom("yes", "true", 1, 0), fc.constant([])), "inactive"],
+      ],
+    },
+    accounts: {
+      parse: (v) => parseAccountSearch(v, origin),
+      valid: pool(
+        fc.record({ results: fc.array(fc.record({ _id: objectId, username }), { maxLength: 3 }), total: fc.nat(5) }),
+      ),
+      broken: [
+        [["results"], fc.oneof(fc.constant(DELETE), fc.integer(), fc.constant({})), "results"],
+        [["total"], fc.oneof(fc.constant(DELETE), fc.constantFrom(-1, 1.5, "3", null)), "total"],
+        [["results"], fc.constant([{ _id: "65a000000000000000000001" }]), "username"],
+      ],
+    },
+    envelope: {
+      parse: (v) => parseWith(envelope, v, origin, "the envelope"),
+      valid: pool(fc.record({ message: fc.string(), data: fc.constant(null), metadata: fc.constant({}) })),
+      broken: [
+        [["message"], fc.oneof(fc.integer(), fc.boolean(), fc.constant([]), fc.constant({})), "message"],
+        [["metadata"], fc.oneof(fc.integer(), fc.string(), fc.constant([])), "metadata"],
+        [[], fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant([])), "(root)"],
+      ],
+    },
+    search: {
+      parse: search,
+      valid: pool(
+        fc.record({
+          data: fc.array(
+            taskDocument.map((t) => ({ _id: t._id })),
+            { maxLength: 3 },
+          ),
+          metadata: fc.record({ total: fc.nat(9), skip: fc.nat(9), limit: fc.nat(9) }),
+        }),
+      ),
+      broken: [
+        [["data"], fc.oneof(fc.constant(DELETE), fc.integer(), fc.constant({})), "not an array"],
+        [["metadata", "total"], fc.oneof(fc.constant(DELETE), fc.constantFrom(-1, 2.5, "7", null)), "total"],
+        [["metadata", "skip"], fc.constantFrom(-1, 0.5, "0"), "skip"],
+        [["metadata"], fc.oneof(fc.constant(DELETE), fc.string()), "metadata"],
+        [["data"], fc.constant([{ name: "no id" }]), "_id"],
+      ],
+    },
+    login: {
+      parse: (v) => parseWith(loginResponse, v, origin, "the login answer"),
+      valid: pool(
+        fc.oneof(
+          fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/),
+          fc.record({ token: fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/) }),
+        ),
+      ),
+      broken: [
+        [
+          [],
+          fc.oneof(notToken, fc.constant(null), fc.constant({ token: 5 }), fc.constant({ token: "a b" })),
+          "login answer",
+        ],
+      ],
+    },
+    oauth: {
+      parse: (v) => parseWith(oauthTokenResponse, v, origin, "the OAuth token answer"),
+      valid: pool(
+        fc.record({
+          access_token: fc.stringMatching(/^[A-Za-z0-9_.-]{16,40}$/),
+          token_type: fc.constantFrom("bearer", "Bearer"),
+          expires_in: fc.nat(86400),
+        }),
+      ),
+      broken: [
+        [["access_token"], fc.oneof(notToken, notBearer, fc.constant(DELETE)), "access_token"],
+        [["token_type"], fc.oneof(fc.constantFrom("mac", "basic", ""), fc.integer()), "token_type"],
+        [["expires_in"], fc.constantFrom(-1, "soon", true, "-5", Number.NaN, "1e3"), "expires_in"],
+      ],
+    },
+  };
+
+  function broken(value: unknown, path: string[], replacement: unknown): unknown {
+    if (path.length === 0) return replacement;
+    const copy = structuredClone(value) as Record<string, unknown>;
+    let target = copy;
+    for (const key of path.slice(0, -1)) {
+      if (target[key] === null || typeof target[key] !== "object") target[key] = {};
+      target = target[key] as Record<string, unknown>;
+    }
+    const last = path.at(-1) as string;
+    if (replacement === DELETE) delete target[last];
+    else target[last] = replacement;
+    return copy;
+  }
+
+  const cases = fc.constantFrom(...Object.keys(KINDS)).chain((name) => {
+    const kind = KINDS[name] as Kind;
+    return fc.tuple(
+      fc.constant(name),
+      kind.valid,
+      fc
+        .constantFrom(...kind.broken)
+        .chain(([path, wrong, names]) => fc.tuple(fc.constant(path), wrong, fc.constant(names))),
+    );
+  });
+
+  test("are refused with ResponseFormatError naming the field, never accepted and never a TypeError", () => {
+    const refused = new Map<string, number>();
+    fc.assert(
+      fc.property(cases, ([name, valid, [path, wrong, names]]) => {
+        const kind = KINDS[name] as Kind;
+        expect(() => kind.parse(valid)).not.toThrow(); // the document was fine before the break
+        let error: unknown;
+        try {
+          kind.parse(broken(valid, path, wrong));
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(ResponseFormatError);
+        expect((error as Error).message).toContain(names);
+        refused.set(name, (refused.get(name) ?? 0) + 1);
+      }),
+      { numRuns: fuzzRuns(6500) },
+    );
+    expect([...refused.keys()].sort()).toEqual(Object.keys(KINDS).sort());
+  });
 });

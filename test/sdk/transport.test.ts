@@ -7,18 +7,22 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import fc from "fast-check";
 import packageJson from "../../package.json";
 import {
   AuthenticationError,
   ConnectionError,
   clientOptionsFromEnv,
+  ItentialError,
   type LogRecord,
   OperationsManagerClient,
   ResponseFormatError,
   ServerError,
+  TaskStateError,
   ValidationError,
   VERSION,
 } from "../../sdk";
+import { fuzzRuns } from "../support/fuzz";
 
 const TLS_DIR = path.join(__dirname, "..", "fixtures", "tls");
 const WHOAMI = { id: "0123456789abcdef01234567", username: "svc-pipeline", groups: [] };
@@ -395,5 +399,90 @@ describe("clientOptionsFromEnv", () => {
     expect(() => clientOptionsFromEnv({})).toThrow(ValidationError);
     expect(new AuthenticationError({ method: "GET", path: "/x", status: 401, iapMessage: "no" })).toBeInstanceOf(Error);
     expect(new ServerError({ method: "GET", path: "/x", status: 503, iapMessage: "m" }).name).toBe("ServerError");
+  });
+});
+
+describe("junk on the wire", () => {
+  // Whatever a broken proxy, a half-restarted platform or a stranger on the port answers: the
+  // client resolves with a well-formed result or rejects with one of its own errors (for 2xx,
+  // ResponseFormatError), never a TypeError from deep inside.
+  const TASK = "00000000-0000-4000-8000-000000000000";
+  const answer = fc.record({
+    status: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(200, 201, 203, 206) },
+      { weight: 1, arbitrary: fc.constantFrom(204, 301, 400, 401, 404, 409, 418, 500, 502, 503) },
+    ),
+    type: fc.constantFrom("application/json", "text/html", "text/plain", "application/octet-stream", ""),
+    body: fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      fc
+        .record({ message: fc.string(), data: fc.jsonValue({ maxDepth: 2 }), metadata: fc.jsonValue({ maxDepth: 1 }) })
+        .map((v) => JSON.stringify(v)),
+      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString("latin1")),
+      fc.constantFrom("<html><body>Bad Gateway</body></html>", '{"message":', "", "null", '"token"', "[]"),
+    ),
+    call: fc.constantFrom("whoami", "getTask", "listTasks", "findAccount", "claimTask", "login"),
+  });
+
+  test("any answer: a well-formed result or one of the client's errors", async () => {
+    let current = { status: 200, type: "application/json", body: "{}" };
+    const port = await listen(
+      http.createServer(
+        handler((_req, res) => {
+          res.writeHead(current.status, current.type ? { "content-type": current.type } : {});
+          res.end(current.status === 204 || current.status === 304 ? undefined : current.body, "latin1");
+        }),
+      ),
+    );
+    const options = { baseUrl: `http://127.0.0.1:${port}`, retry: { maxRetries: 0 } };
+    const basic = new OperationsManagerClient({ ...options, auth: basicAuth });
+    const seen = { resolved: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(answer, async ({ status, type, body, call }) => {
+        current = { status, type, body };
+        let outcome: unknown;
+        try {
+          switch (call) {
+            case "whoami":
+              outcome = await basic.whoami();
+              expect(typeof (outcome as { username: unknown }).username).toBe("string");
+              break;
+            case "getTask":
+              outcome = await basic.getTask(TASK);
+              expect(typeof (outcome as { id: unknown }).id).toBe("string");
+              break;
+            case "listTasks":
+              outcome = await basic.listTasks();
+              expect(Array.isArray((outcome as { items: unknown }).items)).toBe(true);
+              break;
+            case "findAccount":
+              outcome = await basic.findAccount("alice");
+              if (outcome !== undefined) expect((outcome as { username: unknown }).username).toBe("alice");
+              break;
+            case "claimTask":
+              // The claim's answer decides the outcome, or (after a failure) the task as read.
+              outcome = await basic.claimTask(TASK);
+              expect(typeof (outcome as { id: unknown }).id).toBe("string");
+              break;
+            case "login":
+              // The login's answer itself is the junk: a fresh client logs in on its first call.
+              outcome = await new OperationsManagerClient({
+                ...options,
+                auth: { type: "login", username: "svc-pipeline", password: "correct-horse-battery" },
+              }).whoami();
+              break;
+          }
+          seen.resolved++;
+        } catch (error) {
+          expect(error).toBeInstanceOf(ItentialError);
+          if (status >= 200 && status < 300 && !(error instanceof TaskStateError)) {
+            expect(error).toBeInstanceOf(ResponseFormatError);
+          }
+          seen.refused++;
+        }
+      }),
+      { numRuns: fuzzRuns(600) },
+    );
+    expect(seen.refused).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,9 @@
 // command), and talks to its control API over HTTP, the way a user's test would.
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import {
@@ -18,7 +21,19 @@ export interface EmulatorProcessOptions {
   stateFile?: string;
   seedFile?: string;
   control?: boolean;
+  /** Serve HTTPS with a generated certificate (`--tls`); `"mtls"` also requires a client certificate. */
+  tls?: boolean | "mtls";
   extraArgs?: string[];
+}
+
+/** Where an emulator started with `tls` wrote what clients need (`--tls-dir`). */
+export interface TlsFiles {
+  dir: string;
+  caFile: string;
+  ca: string;
+  /** With `tls: "mtls"`. */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 export class EmulatorProcess {
@@ -26,6 +41,9 @@ export class EmulatorProcess {
     readonly url: string,
     readonly child: ChildProcess,
     readonly stdout: string[],
+    /** Everything the process wrote to stderr so far (with --quiet: only its own errors). */
+    readonly stderr: string[],
+    readonly tls: TlsFiles | undefined,
   ) {}
 
   static async start(options: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
@@ -34,12 +52,24 @@ export class EmulatorProcess {
     if (options.control ?? true) args.push("--control");
     if (options.stateFile) args.push("--state-file", options.stateFile);
     if (options.seedFile) args.push("--seed", options.seedFile);
+    let tls: TlsFiles | undefined;
+    if (options.tls) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "itential-emulator-tls-test-"));
+      args.push("--tls", "--tls-dir", dir, ...(options.tls === "mtls" ? ["--mtls"] : []));
+      tls = {
+        dir,
+        caFile: path.join(dir, "ca.pem"),
+        ca: "",
+        clientCertFile: path.join(dir, "client.pem"),
+        clientKeyFile: path.join(dir, "client-key.pem"),
+      };
+    }
     args.push(...(options.extraArgs ?? []));
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     const stdout: string[] = [];
-    let stderr = "";
+    const stderr: string[] = [];
     child.stderr?.on("data", (chunk) => {
-      stderr += String(chunk);
+      stderr.push(String(chunk));
     });
     const url = await new Promise<string>((resolve, reject) => {
       const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -47,9 +77,13 @@ export class EmulatorProcess {
         stdout.push(line);
         if (stdout.length === 1) resolve(line.trim());
       });
-      child.once("exit", (code) => reject(new Error(`emulator exited with ${code} before listening:\n${stderr}`)));
+      child.once("exit", (code) =>
+        reject(new Error(`emulator exited with ${code} before listening:\n${stderr.join("")}`)),
+      );
     });
-    return new EmulatorProcess(url, child, stdout);
+    // The files are written before the banner is printed; the URL is its first line.
+    if (tls) tls.ca = await waitForFile(tls.caFile);
+    return new EmulatorProcess(url, child, stdout, stderr, tls);
   }
 
   /** What the command has printed so far, once a line matches `until` (or after 5 s). */
@@ -65,17 +99,17 @@ export class EmulatorProcess {
     if (this.child.exitCode !== null) return this.child.exitCode;
     const exited = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
     this.child.kill("SIGTERM");
-    return exited;
+    const code = await exited;
+    if (this.tls) fs.rmSync(this.tls.dir, { recursive: true, force: true });
+    return code;
   }
 
   async control<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}/_emulator${route}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as { message: string; data: T };
-    if (!response.ok) throw new Error(`control ${method} ${route}: ${response.status} ${json.message}`);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+    const { status, text } = await controlRequest(`${this.url}/_emulator${route}`, method, headers, payload, this.tls);
+    const json = JSON.parse(text) as { message: string; data: T };
+    if (status >= 400) throw new Error(`control ${method} ${route}: ${status} ${json.message}`);
     return json.data;
   }
 
@@ -99,6 +133,46 @@ export class EmulatorProcess {
   actAs<T = unknown>(username: string, method: string, route: string, body?: unknown): Promise<T> {
     return this.control(method, `/as/${encodeURIComponent(username)}${route}`, body);
   }
+}
+
+async function waitForFile(file: string): Promise<string> {
+  for (let waited = 0; waited < 5000; waited += 20) {
+    if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${file} was not written`);
+}
+
+/**
+ * One control call on a connection of its own. Over HTTPS it trusts the emulator's CA (and presents
+ * its client certificate, when it made one). Not fetch: a kept-alive connection that sat idle while
+ * a long property test held the event loop can be closed by the emulator just as it is reused
+ * ("other side closed"), failing a test that did nothing wrong.
+ */
+function controlRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  tls: TlsFiles | undefined,
+): Promise<{ status: number; text: string }> {
+  const client =
+    tls && fs.existsSync(tls.clientCertFile)
+      ? { cert: fs.readFileSync(tls.clientCertFile), key: fs.readFileSync(tls.clientKeyFile) }
+      : {};
+  const request = tls ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent: false, ...(tls ? { ca: tls.ca, ...client } : {}) }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** The demo seed's users as `[username, password]`, for Basic authentication in tests. */

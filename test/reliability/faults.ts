@@ -1,0 +1,76 @@
+// The faults the matrix injects, as emulator fault specs. Every fault but "answer lost (once)" hits
+// every Operations Manager route the operation uses (the task reads and searches as well as the
+// claim or release), not login or whoami: a failing login only makes every run fail before it
+// sends anything, while a failing task route is where a claim's outcome becomes unknown.
+import type { FaultSpec } from "../../emulator";
+import { FAST_LIMITS } from "./lab";
+
+/** The request an operation exists for: the claim (create, update), the release (delete), the read. */
+export interface MainRequest {
+  method: "GET" | "POST";
+  path: string;
+}
+
+export interface FaultCase {
+  /** Row label in the table. */
+  name: string;
+  specs(main: MainRequest): FaultSpec[];
+  /** The client is expected to get through it: the operation must succeed. */
+  recoverable: boolean;
+  /** How long delayed requests may still be landing after the operation ends. */
+  settleMs?: number;
+}
+
+const EVERY_TASK_ROUTE = "/operations-manager/**";
+/** Past the request timeout, so every delayed request times out. */
+const PAST_TIMEOUT_MS = Number(FAST_LIMITS["itential:timeoutMs"]) * 2 + 500;
+
+const everywhere = (spec: Omit<FaultSpec, "path">): FaultSpec[] => [{ ...spec, path: EVERY_TASK_ROUTE }];
+
+export const FAULTS: readonly FaultCase[] = [
+  {
+    name: "latency past the timeout",
+    specs: () => everywhere({ kind: "latency", delayMs: PAST_TIMEOUT_MS }),
+    recoverable: false,
+    settleMs: PAST_TIMEOUT_MS + 500,
+  },
+  { name: "connection reset", specs: () => everywhere({ kind: "reset" }), recoverable: false },
+  {
+    name: "429, Retry-After 1 s (twice)",
+    specs: () => everywhere({ kind: "status", status: 429, retryAfterSeconds: 1, times: 2 }),
+    recoverable: true,
+  },
+  { name: "500", specs: () => everywhere({ kind: "status", status: 500 }), recoverable: false },
+  { name: "502", specs: () => everywhere({ kind: "status", status: 502 }), recoverable: false },
+  { name: "503", specs: () => everywhere({ kind: "status", status: 503 }), recoverable: false },
+  { name: "malformed JSON", specs: () => everywhere({ kind: "malformed" }), recoverable: false },
+  { name: "truncated body", specs: () => everywhere({ kind: "truncated" }), recoverable: false },
+  {
+    name: "fail 2, then succeed (reset)",
+    specs: () => everywhere({ kind: "reset", times: 2 }),
+    recoverable: true,
+  },
+  {
+    name: "applied, answer lost (once)",
+    specs: (main) => [{ kind: "reset", when: "after", times: 1, method: main.method, path: main.path }],
+    recoverable: true,
+  },
+  {
+    name: "applied, answer lost (always)",
+    specs: () => everywhere({ kind: "reset", when: "after" }),
+    recoverable: false,
+  },
+  {
+    name: "applied, answer past the timeout",
+    specs: () => everywhere({ kind: "latency", when: "after", delayMs: PAST_TIMEOUT_MS }),
+    recoverable: false,
+    settleMs: PAST_TIMEOUT_MS + 500,
+  },
+  {
+    // Not in the issue's list: a proxy or an IAP still starting answers 404 for a route it does not
+    // serve yet. It must not be read as "the task is gone".
+    name: "404 from a proxy",
+    specs: () => everywhere({ kind: "status", status: 404 }),
+    recoverable: false,
+  },
+];

@@ -1,0 +1,77 @@
+// The first-run CLI build is calm: one line per stage with its time, Go's own output in a log file,
+// and that log's tail only when a stage fails. Run against a stand-in `go` (hundreds of
+// "go: downloading" lines, then an executable or a failure), with an empty cache and no Pulumi on PATH.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const REPO = path.resolve(__dirname, "..", "..");
+
+const FAKE_GO = `#!${process.execPath}
+const args = process.argv.slice(2);
+if (args[0] === "env") { process.stdout.write("go1.99.0\\n"); process.exit(0); }
+if (args[0] === "build") {
+  for (let i = 0; i < 400; i++) process.stderr.write("go: downloading example.com/module" + i + " v1.0." + i + "\\n");
+  if (process.env.FAKE_GO_FAIL && args.at(-1).includes("language")) {
+    process.stderr.write("compile: something went wrong at the very end\\n");
+    process.exit(1);
+  }
+  const out = args[args.indexOf("-o") + 1];
+  require("node:fs").writeFileSync(out, "#!/bin/sh\\necho v3.0.0\\n", { mode: 0o755 });
+  process.exit(0);
+}
+process.exit(2);
+`;
+
+function runToolchain(fail: boolean) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-test-"));
+  const bin = path.join(root, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "go"), FAKE_GO, { mode: 0o755 });
+  const result = spawnSync(process.execPath, [path.join(REPO, "scripts", "pulumi-path.js")], {
+    encoding: "utf8",
+    env: {
+      PATH: bin, // no real go and no pulumi: the stand-in is all there is
+      HOME: root,
+      XDG_CACHE_HOME: path.join(root, "cache"),
+      ...(fail ? { FAKE_GO_FAIL: "1" } : {}),
+    },
+  });
+  return { ...result, root };
+}
+
+test("a build shows one line per stage and keeps Go's output in a log file", () => {
+  const { status, stdout, stderr, root } = runToolchain(false);
+  try {
+    expect(status).toBe(0);
+    const lines = stderr.trim().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(8);
+    expect(stderr).not.toContain("go: downloading");
+    expect(stderr).toMatch(/downloading and building pulumi v[\d.]+: done in \d+s/);
+    expect(stderr).toMatch(/downloading and building pulumi-language-nodejs v[\d.]+: done in \d+s/);
+    expect(stderr).toMatch(/the Pulumi CLI is ready, built in \d+s/);
+    const logFile = /Go's output goes to (\S+)\)/.exec(stderr)?.[1] as string;
+    expect(fs.readFileSync(logFile, "utf8").match(/go: downloading/g)).toHaveLength(800);
+    const dir = stdout.trim().split("\n").at(-1) as string;
+    for (const name of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"]) {
+      expect(fs.existsSync(path.join(dir, name))).toBe(true);
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a failed stage prints the tail of the log, not all of it, and leaves no half-filled cache", () => {
+  const { status, stderr, root } = runToolchain(true);
+  try {
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/downloading and building pulumi-language-nodejs v[\d.]+ failed after \d+s \(go exited 1\)/);
+    expect(stderr).toContain("compile: something went wrong at the very end");
+    expect((stderr.match(/go: downloading/g) ?? []).length).toBeLessThan(30);
+    const cache = path.join(root, "cache", "pulumi-itential", "pulumi-cli");
+    expect(fs.readdirSync(cache).filter((entry) => !entry.endsWith(".build.log"))).toEqual([]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
