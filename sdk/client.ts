@@ -118,6 +118,11 @@ export class OperationsManagerClient {
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
       throw new ValidationError("timeoutMs must be a positive number of milliseconds, at most 2147483647");
     }
+    // Sent as a header: node refuses other characters on every request, which would look like a
+    // failing connection rather than a setting to fix.
+    if (options.userAgent !== undefined && !/^[\x20-\x7e]*$/.test(options.userAgent)) {
+      throw new ValidationError("userAgent must be printable ASCII (no line breaks or other characters)");
+    }
     this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
     // The transport gets everything but the credentials, which only the auth strategy holds.

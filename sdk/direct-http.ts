@@ -81,44 +81,57 @@ export function exchange(request: HttpExchange): Promise<HttpAnswer> {
     if (signal.aborted) return reject(abortError());
     const headers: Record<string, string | number> = { "accept-encoding": ACCEPT_ENCODING, ...request.headers };
     if (request.data !== undefined) headers["content-length"] = Buffer.byteLength(request.data);
-    const req = (target.protocol === "https:" ? https : http).request(
-      {
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        path: `${target.pathPrefix}${request.path}`,
-        ...(target.auth ? { auth: target.auth } : {}),
-        method: request.method,
-        headers,
-        agent: request.agent,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        const body = decoded(res);
-        body.on("data", (chunk: Buffer) => chunks.push(chunk));
-        body.on("error", (error: NodeJS.ErrnoException) =>
-          // node reports a body cut short (the connection closed before the promised length) as
-          // "aborted": an error, never a shorter answer.
-          fail(res.complete ? error : Object.assign(new Error("the answer was cut short"), { code: error.code })),
-        );
-        body.on("end", () => {
-          signal.removeEventListener("abort", onAbort);
-          const text = Buffer.concat(chunks).toString("utf8");
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            data: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
-          });
-        });
-      },
-    );
-    // Not node's `signal` option: its stream plumbing cost about 15 µs a request; one listener
-    // that destroys the request does the same.
-    const onAbort = () => req.destroy(abortError());
+    let req: http.ClientRequest;
     const fail = (error: Error) => {
       signal.removeEventListener("abort", onAbort);
       reject(error);
+      // Frees the socket whatever state the exchange is in (a half-read answer keeps it otherwise).
+      req?.destroy();
     };
+    // Settles at once, then ends the exchange: a request still queued for a socket (an agent with
+    // `maxSockets`) emits nothing when destroyed, so waiting for its 'error' could wait forever.
+    // (Not node's `signal` option either: its stream plumbing cost about 15 µs a request.)
+    const onAbort = () => fail(abortError());
+    try {
+      req = (target.protocol === "https:" ? https : http).request(
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          path: `${target.pathPrefix}${request.path}`,
+          ...(target.auth ? { auth: target.auth } : {}),
+          method: request.method,
+          headers,
+          agent: request.agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          // node reports a body cut short (the connection closed before the promised length) as
+          // "aborted": an error, never a shorter answer.
+          res.on("error", (error: NodeJS.ErrnoException) =>
+            fail(res.complete ? error : Object.assign(new Error("the answer was cut short"), { code: error.code })),
+          );
+          res.on("end", () => {
+            signal.removeEventListener("abort", onAbort);
+            let text: string;
+            try {
+              text = decoded(res, Buffer.concat(chunks), request.method).toString("utf8");
+            } catch (error) {
+              return reject(error);
+            }
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              data: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+            });
+          });
+        },
+      );
+    } catch (error) {
+      // Headers node refuses (a character it cannot send) throw here, before anything is sent.
+      return reject(error);
+    }
     signal.addEventListener("abort", onAbort, { once: true });
     req.on("error", fail);
     req.end(request.data);
@@ -130,18 +143,32 @@ function abortError(): Error {
   return Object.assign(new Error("aborted"), { code: "ABORT_ERR" });
 }
 
-/** The body stream, decompressed when the server compressed it. */
-function decoded(res: http.IncomingMessage): NodeJS.ReadableStream {
-  const encoding = String(res.headers["content-encoding"] ?? "").toLowerCase();
-  const decoder =
-    encoding === "gzip" || encoding === "x-gzip"
-      ? zlib.createGunzip()
-      : encoding === "deflate"
-        ? zlib.createInflate()
-        : encoding === "br"
-          ? zlib.createBrotliDecompress()
-          : undefined;
-  if (!decoder) return res;
-  res.on("error", (error) => decoder.destroy(error));
-  return res.pipe(decoder);
+/**
+ * The whole body, decompressed when the server compressed it. Decoded once the answer is complete
+ * (IAP's answers are small; no stream to leak or hang), as axios decodes: nothing to decode for a
+ * HEAD, a 204 or a 304 or an empty body whatever its Content-Encoding, and "deflate" either with
+ * zlib's wrapper or raw. A compressed body that is corrupt or cut short throws (zlib's `code`).
+ */
+function decoded(res: http.IncomingMessage, body: Buffer, method: string): Buffer {
+  if (body.length === 0 || method === "HEAD" || res.statusCode === 204 || res.statusCode === 304) return body;
+  const encoding = String(res.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
+  switch (encoding) {
+    case "gzip":
+    case "x-gzip":
+      return zlib.gunzipSync(body);
+    case "deflate":
+      return hasZlibHeader(body) ? zlib.inflateSync(body) : zlib.inflateRawSync(body);
+    case "br":
+      return zlib.brotliDecompressSync(body);
+    default:
+      return body;
+  }
+}
+
+/** RFC 1950: compression method 8 in the low nibble, and the first two bytes a multiple of 31. */
+function hasZlibHeader(body: Buffer): boolean {
+  const [first, second] = [body[0] ?? 0, body[1] ?? 0];
+  return (first & 0x0f) === 8 && ((first << 8) | second) % 31 === 0;
 }

@@ -30,7 +30,7 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
  * TLS refusals (an untrusted or misnamed certificate, a client certificate the server wants, http
  * spoken to https): the same handshake fails the same way, so these are not retried.
  */
-const TLS_REFUSED = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|^ERR_SSL_|^ERR_TLS_/;
+const TLS_REFUSED = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|^ERR_SSL_|^ERR_TLS_|^EPROTO$/;
 
 /** The TLS handshake refused the connection: nothing was delivered, and a retry fails the same way. */
 export function isTlsRefusal(error: unknown): boolean {

@@ -10,15 +10,18 @@ import * as zlib from "node:zlib";
 import fc from "fast-check";
 import packageJson from "../../package.json";
 import {
+  AbortedError,
   AuthenticationError,
   ConnectionError,
   clientOptionsFromEnv,
   ItentialError,
+  isTlsRefusal,
   type LogRecord,
   OperationsManagerClient,
   ResponseFormatError,
   ServerError,
   TaskStateError,
+  TimeoutError,
   ValidationError,
   VERSION,
 } from "../../sdk";
@@ -181,6 +184,177 @@ test("a compressed answer is read; a body cut short is a ConnectionError, not a 
   });
   expect((await client.whoami()).username).toBe("svc-pipeline");
   await expect(client.getTask("00000000-0000-4000-8000-000000000000")).rejects.toBeInstanceOf(ConnectionError);
+});
+
+describe("the exchange over node:http: what axios did, and ends that always come", () => {
+  const whoamiText = JSON.stringify(WHOAMI);
+
+  test("a request queued for a socket still ends at its deadline, and at its caller's abort", async () => {
+    let slow = true;
+    const port = await listen(
+      http.createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": whoamiText.length });
+        if (!slow) return void res.end(whoamiText);
+        res.write(whoamiText.slice(0, 5));
+        setTimeout(() => res.end(whoamiText.slice(5)), 1500);
+      }),
+    );
+    const client = new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: basicAuth,
+      retry: { maxRetries: 0 },
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    });
+    const holding = client.whoami({ timeoutMs: 10_000 });
+    let started = Date.now();
+    await expect(client.whoami({ timeoutMs: 200 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    started = Date.now();
+    await expect(client.whoami({ signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await holding;
+    slow = false;
+    // The socket the abandoned requests waited for serves the next one.
+    expect((await client.whoami()).username).toBe("svc-pipeline");
+  });
+
+  test("a corrupt compressed answer fails and frees its socket for the next request", async () => {
+    let corrupt = true;
+    const port = await listen(
+      http.createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(
+          corrupt ? Buffer.from("definitely not gzip, but long enough to look like a body") : zlib.gzipSync(whoamiText),
+        );
+      }),
+    );
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const client = new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: basicAuth,
+      retry: { maxRetries: 0 },
+      httpAgent: agent,
+      timeoutMs: 2000,
+    });
+    const error = await client.whoami().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).code).toMatch(/^Z_/);
+    corrupt = false;
+    expect((await client.whoami()).username).toBe("svc-pipeline");
+    expect(Object.values(agent.sockets).flat()).toHaveLength(0);
+  });
+
+  test("an answer that stalls after a corrupt start gives its socket back when it fails", async () => {
+    let first = true;
+    const port = await listen(
+      http.createServer((_req, res) => {
+        if (!first) return void json(res, 200, WHOAMI);
+        first = false;
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "content-length": 100_000,
+        });
+        res.write("not gzip");
+      }),
+    );
+    const client = new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: basicAuth,
+      retry: { maxRetries: 0 },
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+      timeoutMs: 500,
+    });
+    await expect(client.whoami()).rejects.toBeInstanceOf(ItentialError);
+    expect((await client.whoami()).username).toBe("svc-pipeline");
+  });
+
+  test("an empty answer marked compressed is empty: a 401 still renews the login, a 429 still waits and retries", async () => {
+    let logins = 0;
+    let answered = 0;
+    const port = await listen(
+      http.createServer(
+        handler((req, res) => {
+          if (req.url === "/login") {
+            logins++;
+            return void json(res, 200, `token-${logins}`);
+          }
+          answered++;
+          // First an empty 401 (the token expired), then an empty 429, both "gzip"-encoded.
+          if (answered === 1) return void res.writeHead(401, { "content-encoding": "gzip" }).end();
+          if (answered === 2) return void res.writeHead(429, { "content-encoding": "gzip", "retry-after": "0" }).end();
+          json(res, 200, WHOAMI);
+        }),
+      ),
+    );
+    const client = new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: { type: "login", username: "svc-pipeline", password: "correct-horse-battery" },
+      retry: { maxRetries: 1, baseDelayMs: 1 },
+    });
+    expect((await client.whoami()).username).toBe("svc-pipeline");
+    expect(logins).toBe(2);
+    expect(answered).toBe(3);
+  });
+
+  test("an empty 503 marked compressed is a ServerError with its status", async () => {
+    const port = await listen(
+      http.createServer((_req, res) => void res.writeHead(503, { "content-encoding": "br" }).end()),
+    );
+    const client = new OperationsManagerClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      auth: basicAuth,
+      retry: { maxRetries: 0 },
+    });
+    const error = await client.whoami().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as ServerError).status).toBe(503);
+  });
+
+  test.each([
+    ["deflate with zlib's wrapper", "deflate", () => zlib.deflateSync(whoamiText)],
+    ["raw deflate", "deflate", () => zlib.deflateRawSync(whoamiText)],
+    ["brotli", "br", () => zlib.brotliCompressSync(whoamiText)],
+  ])("%s is decoded", async (_name, encoding, body) => {
+    const port = await listen(
+      http.createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": encoding });
+        res.end(body());
+      }),
+    );
+    const client = new OperationsManagerClient({ baseUrl: `http://127.0.0.1:${port}`, auth: basicAuth });
+    expect((await client.whoami()).username).toBe("svc-pipeline");
+  });
+
+  test.each(["deploy \u2192 prod", "line\nbreak", "tab\there"])(
+    "a userAgent node could not send (%j) is refused when the client is made",
+    (userAgent) => {
+      expect(() => new OperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: basicAuth, userAgent })).toThrow(
+        ValidationError,
+      );
+    },
+  );
+
+  test("https spoken to a plain http port is a TLS refusal: one try, with the code", async () => {
+    let requests = 0;
+    const port = await listen(
+      http.createServer((_req, res) => {
+        requests++;
+        json(res, 200, WHOAMI);
+      }),
+    );
+    const client = new OperationsManagerClient({ baseUrl: `https://127.0.0.1:${port}`, auth: basicAuth });
+    const started = Date.now();
+    const error = await client.whoami().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).code).toBe("EPROTO");
+    expect(isTlsRefusal(error)).toBe(true);
+    // Not retried: the default policy would wait at least 500 ms before a second try.
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(requests).toBe(0);
+  });
 });
 
 test("the User-Agent names the library and its version; Accept is JSON", async () => {
