@@ -1,8 +1,7 @@
 // TaskAssignment: the resource class users write; the rules live in lifecycle/task-assignment.ts.
 import * as pulumi from "@pulumi/pulumi";
 
-// `import = require` keeps the module's exports object itself, which the serializer must see.
-import taskAssignmentProvider = require("./dynamic/task-assignment-provider");
+import { dynamicType, storedProvider } from "./dynamic/stored-provider";
 
 export interface TaskAssignmentArgs {
   /** The task document's id (a UUID), e.g. `findTask(...).id`. */
@@ -22,7 +21,7 @@ export interface TaskAssignmentArgs {
  * released or taken by someone else (the next `up` assigns it again), `destroy` releases it if the
  * assignee still holds it.
  */
-export class TaskAssignment extends pulumi.dynamic.Resource {
+export class TaskAssignment extends pulumi.CustomResource {
   declare readonly taskId: pulumi.Output<string>;
   declare readonly user: pulumi.Output<string | undefined>;
   declare readonly userId: pulumi.Output<string | undefined>;
@@ -41,9 +40,10 @@ export class TaskAssignment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: TaskAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      taskAssignmentProvider,
+      dynamicType("TaskAssignment"),
       name,
       {
+        __provider: storedProvider("taskAssignment"),
         taskId: args.taskId,
         user: args.user,
         userId: args.userId,
@@ -59,8 +59,6 @@ export class TaskAssignment extends pulumi.dynamic.Resource {
         jobId: undefined,
       },
       opts,
-      "itential",
-      "TaskAssignment",
     );
   }
 }

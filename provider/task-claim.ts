@@ -2,8 +2,7 @@
 // lifecycle/task-claim.ts and run in the dynamic-provider process.
 import * as pulumi from "@pulumi/pulumi";
 
-// `import = require` keeps the module's exports object itself, which the serializer must see.
-import taskClaimProvider = require("./dynamic/task-claim-provider");
+import { dynamicType, storedProvider } from "./dynamic/stored-provider";
 
 export interface TaskClaimArgs {
   /** The task document's id (a UUID), e.g. `findTask(...).id`. */
@@ -24,7 +23,7 @@ export interface TaskClaimArgs {
  * pipeline's service account): `up` claims it, `refresh` notices a person releasing or re-taking
  * it, `destroy` releases it. A task this account already holds is adopted, not refused.
  */
-export class TaskClaim extends pulumi.dynamic.Resource {
+export class TaskClaim extends pulumi.CustomResource {
   declare readonly taskId: pulumi.Output<string>;
   declare readonly takeOver: pulumi.Output<boolean>;
   declare readonly releaseOnDestroy: pulumi.Output<boolean>;
@@ -44,9 +43,10 @@ export class TaskClaim extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: TaskClaimArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      taskClaimProvider,
+      dynamicType("TaskClaim"),
       name,
       {
+        __provider: storedProvider("taskClaim"),
         taskId: args.taskId,
         takeOver: args.takeOver,
         releaseOnDestroy: args.releaseOnDestroy,
@@ -61,8 +61,6 @@ export class TaskClaim extends pulumi.dynamic.Resource {
         claimantId: undefined,
       },
       opts,
-      "itential",
-      "TaskClaim",
     );
   }
 }

@@ -78,10 +78,12 @@ test("preview, up, refresh and destroy of the approval-gate project; destroy wor
     fs.rmSync(path.join(moved, "node_modules"));
     fs.cpSync(linked, path.join(moved, "node_modules"), { recursive: true, verbatimSymlinks: true });
     const exported = JSON.parse((await sandbox.cliOk(["stack", "export", "--stack", "ci"], moved)).stdout) as {
-      deployment: { resources: { type: string; outputs: Record<string, unknown> }[] };
+      deployment: { resources: { type: string; outputs: Record<string, unknown>; sourcePosition?: string }[] };
     };
     const stored = exported.deployment.resources.find((r) => r.type.endsWith(":TaskClaim"));
     expect(stored?.outputs.__provider).toBe(INSTALLED_PROVIDER);
+    // Pulumi records the project's own line that made the claim, relative to the project.
+    expect(stored?.sourcePosition).toMatch(/^project:\/\/\/index\.ts#\d+,\d+$/);
     const destroy = await sandbox.cliOk(["destroy", "--yes", "--skip-preview", "--stack", "ci"], moved);
     expect(destroy.stdout).toMatch(/2 deleted/);
     expect(await holder()).toBeUndefined();

@@ -9,7 +9,7 @@ import { OperationsManagerClient } from "../../sdk";
 import { type EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
 import { installedLibrary } from "./consumer";
 import { type PulumiSandbox, withSandbox } from "./harness";
-import { INSTALLED_PROVIDER } from "./installed-provider";
+import { INSTALLED_PROVIDER, SERIALIZED_PROVIDER_0_1 } from "./installed-provider";
 
 jest.setTimeout(300_000);
 
@@ -65,6 +65,7 @@ interface StoredResource {
   type: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  sourcePosition?: string;
 }
 
 function claimResource(state: { deployment: { resources: StoredResource[] } }) {
@@ -93,11 +94,15 @@ test("preview writes nothing; up claims once; the next preview shows no change; 
     const again = await stack.preview();
     expect(again.changeSummary).toEqual({ same: 2 });
 
-    // The serialized provider: exactly a require of the installed package's provider module (the
-    // serializer's text for a captured module, as @pulumi/pulumi 3.248 writes it): no path, no
-    // credential, no code of ours.
+    // The stored provider: exactly a require of the installed package's provider module, in
+    // inputs and outputs: no path, no credential, no code of ours.
     const state = await stack.exportStack();
-    expect(claimResource(state)?.outputs.__provider).toBe(INSTALLED_PROVIDER);
+    const stored = claimResource(state) as StoredResource;
+    expect(stored.outputs.__provider).toBe(INSTALLED_PROVIDER);
+    expect(stored.inputs.__provider).toBe(INSTALLED_PROVIDER);
+    // The source position Pulumi records is the program's `new TaskClaim(...)`, not a line of ours.
+    expect(stored.sourcePosition).toMatch(/task-claim\.test\.ts#\d+,\d+$/);
+    expect(JSON.stringify(stored)).not.toContain("node_modules/pulumi-itential");
 
     // Secrets stay ciphertext in state, and never reach the resource's state.
     const files = fs.readdirSync(sandbox.backendDir, { recursive: true, encoding: "utf8" });
@@ -192,18 +197,23 @@ test("after the approval: refresh, preview, up and destroy succeed, and no claim
   });
 });
 
-test("a __provider written by another library version shows no diff, and still destroys", async () => {
+test("a __provider written by an earlier library (the closure serializer's) shows no diff, refreshes and destroys", async () => {
   const taskId = await approvalTaskId();
   await withSandbox(async (sandbox) => {
     const stack = await claimStack(sandbox, () => ({ taskId }));
     await stack.up();
-    // State written by another version of the library: a different serialized provider.
+    // State as pulumi-itential wrote it while Pulumi's closure serializer made its `__provider`.
     const state = await stack.exportStack();
     const resource = claimResource(state) as StoredResource;
-    for (const bag of [resource.inputs, resource.outputs])
-      bag.__provider = `${bag.__provider}// pulumi-itential 0.0.9\n`;
+    for (const bag of [resource.inputs, resource.outputs]) bag.__provider = SERIALIZED_PROVIDER_0_1;
     await stack.importStack(state);
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
+    // A person releases the task; refresh (run by the stored provider) notices, up claims again.
+    await emulator().actAs(C.admin.username, "POST", `/operations-manager/tasks/${taskId}/release`);
+    await stack.refresh();
+    expect(claimResource(await stack.exportStack())?.outputs.owner).toBeUndefined();
+    expect((await stack.up()).summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(await holder(taskId)).toBe("svc-pipeline");
     await stack.destroy();
     expect(await holder(taskId)).toBeUndefined();
   });

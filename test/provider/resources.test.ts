@@ -1,5 +1,9 @@
 // The resource classes' wiring, with Pulumi's mocks: type tokens, the inputs they send, the outputs
 // they declare, and what goes into `__provider`. (That the engine runs them is test/e2e's job.)
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 const created: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
@@ -22,6 +26,7 @@ pulumi.runtime.setMocks(
 
 // Imported after the mocks are set, as Pulumi's testing guide asks.
 import { TaskAssignment, TaskClaim } from "../../provider";
+import { storedProvider } from "../../provider/dynamic/stored-provider";
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 const TASK = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
@@ -45,16 +50,60 @@ test("TaskAssignment likewise", async () => {
   expect(Object.keys(sent?.inputs ?? {}).sort()).toEqual(["__provider", "releaseOnDestroy", "taskId", "user"]);
 });
 
-test("__provider loads the implementation by package name and captures no path or config", async () => {
+test("__provider is a require of the kind's provider module by package path, the same for every resource", async () => {
   new TaskClaim("other", { taskId: TASK });
   await value(new TaskClaim("third", { taskId: TASK }).taskId);
-  const providers = created.filter((r) => r.type.endsWith(":TaskClaim")).map((r) => String(r.inputs.__provider));
-  // One module-level provider: the same string for every resource.
-  expect(new Set(providers).size).toBe(1);
-  const text = providers[0] as string;
-  // Here the library is this checkout, not an installed package, so the serializer copies the
-  // stub's methods; they still reach the implementation only by package name.
-  expect(text).toContain('require("pulumi-itential/dist/provider/dynamic/host")');
-  expect(text).not.toContain(process.cwd());
-  expect(text).not.toMatch(/OperationsManagerClient|axios|zod|password/i);
+  const providers = created.filter((r) => r.type.endsWith(":TaskClaim")).map((r) => r.inputs.__provider);
+  expect(new Set(providers)).toEqual(
+    new Set(['exports.handler = () => require("pulumi-itential/dist/provider/dynamic/task-claim-provider.js");\n']),
+  );
+  const assignment = created.find((r) => r.name === "approver")?.inputs.__provider;
+  expect(assignment).toBe(
+    'exports.handler = () => require("pulumi-itential/dist/provider/dynamic/task-assignment-provider.js");\n',
+  );
+});
+
+describe("the stored __provider, evaluated as Pulumi's provider process does (require-from-string)", () => {
+  // A child process per case: the require resolves from its working directory, as in the provider
+  // process, which runs in the program's directory.
+  const evaluate = (cwd: string, text: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const p = require(${JSON.stringify(require.resolve("require-from-string"))})(process.argv[1]).handler();
+         console.log(Object.keys(p).sort().join(","));`,
+        text,
+      ],
+      { cwd, encoding: "utf8" },
+    );
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const tempDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stored-provider-"));
+    dirs.push(dir);
+    return dir;
+  };
+
+  test.each(["taskClaim", "taskAssignment"] as const)(
+    "%s: gives the provider object where the library is installed",
+    (kind) => {
+      const program = tempDir();
+      fs.mkdirSync(path.join(program, "node_modules"));
+      fs.symlinkSync(path.resolve(__dirname, "../.."), path.join(program, "node_modules", "pulumi-itential"), "dir");
+      const result = evaluate(program, storedProvider(kind));
+      expect(result.stderr).toBe("");
+      expect(result.stdout.trim()).toBe("check,configure,create,delete,diff,read,update");
+    },
+  );
+
+  test("fails naming the module where the library is not installed", () => {
+    const result = evaluate(tempDir(), storedProvider("taskClaim"));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      "Cannot find module 'pulumi-itential/dist/provider/dynamic/task-claim-provider.js'",
+    );
+  });
 });
