@@ -9,6 +9,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { urlToHttpOptions } from "node:url";
 import * as zlib from "node:zlib";
+import type { Stoppable } from "./deadline";
 
 /** What the transport reads from an answer; axios's response has the same three fields. */
 export interface HttpAnswer {
@@ -51,8 +52,8 @@ export interface HttpExchange {
   headers: Record<string, string>;
   data?: string | undefined;
   agent: http.Agent | https.Agent;
-  /** Ends the exchange wherever it is (connect, headers, body). */
-  signal: AbortSignal;
+  /** Ends the exchange wherever it is (queued for a socket, connecting, headers, body). */
+  deadline: Stoppable;
 }
 
 /** The proxy variables axios (proxy-from-env) reads, in both cases. */
@@ -77,21 +78,23 @@ const ACCEPT_ENCODING = "gzip, deflate, br";
 /** Sends one request and reads the whole answer; rejects with node's error (its `code`) on failure. */
 export function exchange(request: HttpExchange): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const { signal, target } = request;
-    if (signal.aborted) return reject(abortError());
+    const { target } = request;
     const headers: Record<string, string | number> = { "accept-encoding": ACCEPT_ENCODING, ...request.headers };
     if (request.data !== undefined) headers["content-length"] = Buffer.byteLength(request.data);
-    let req: http.ClientRequest;
+    let req: http.ClientRequest | undefined;
+    let settled = false;
     const fail = (error: Error) => {
-      signal.removeEventListener("abort", onAbort);
+      if (settled) return;
+      settled = true;
       reject(error);
       // Frees the socket whatever state the exchange is in (a half-read answer keeps it otherwise).
       req?.destroy();
     };
     // Settles at once, then ends the exchange: a request still queued for a socket (an agent with
     // `maxSockets`) emits nothing when destroyed, so waiting for its 'error' could wait forever.
-    // (Not node's `signal` option either: its stream plumbing cost about 15 µs a request.)
-    const onAbort = () => fail(abortError());
+    // (Not node's `signal` option: its stream plumbing cost about 15 µs a request.)
+    request.deadline.onStop(() => fail(abortError()));
+    if (settled) return;
     try {
       req = (target.protocol === "https:" ? https : http).request(
         {
@@ -113,7 +116,8 @@ export function exchange(request: HttpExchange): Promise<HttpAnswer> {
             fail(res.complete ? error : Object.assign(new Error("the answer was cut short"), { code: error.code })),
           );
           res.on("end", () => {
-            signal.removeEventListener("abort", onAbort);
+            if (settled) return;
+            settled = true;
             let text: string;
             try {
               text = decoded(res, Buffer.concat(chunks), request.method).toString("utf8");
@@ -130,9 +134,8 @@ export function exchange(request: HttpExchange): Promise<HttpAnswer> {
       );
     } catch (error) {
       // Headers node refuses (a character it cannot send) throw here, before anything is sent.
-      return reject(error);
+      return fail(error as Error);
     }
-    signal.addEventListener("abort", onAbort, { once: true });
     req.on("error", fail);
     req.end(request.data);
   });

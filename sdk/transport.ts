@@ -233,16 +233,21 @@ export class Transport {
     }));
     try {
       const { method } = spec;
-      const signal = deadline.signal;
       const response: HttpAnswer = this.#axios
-        ? await this.#axios.request<string>({ method, url: `${this.#baseUrl}${pathAndQuery}`, headers, data, signal })
+        ? await this.#axios.request<string>({
+            method,
+            url: `${this.#baseUrl}${pathAndQuery}`,
+            headers,
+            data,
+            signal: deadline.signal,
+          })
         : await exchange({
             method,
             target: this.#target,
             path: pathAndQuery,
             headers,
             data,
-            signal,
+            deadline,
             agent: this.#target.protocol === "https:" ? this.#httpsAgent : this.#httpAgent,
           });
       this.log(() => ({

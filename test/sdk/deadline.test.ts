@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { AbortedError, OperationsManagerClient, TimeoutError } from "../../sdk";
+import { startDeadline } from "../../sdk/deadline";
 import { useEmulatorProcess } from "../support/emulator-process";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -166,5 +167,37 @@ describe("against the emulator", () => {
     await expect(client.claimTask(id, { maxRetries: 0 })).rejects.toThrow(/502/);
     const reads = (await emulator().requests()).filter((r) => r.method === "GET");
     expect(reads).toHaveLength(1);
+  });
+});
+
+describe("startDeadline", () => {
+  test("tells its listeners once, whichever stops it first; a listener added later hears at once", async () => {
+    const caller = new AbortController();
+    const deadline = startDeadline(10_000, caller.signal);
+    const heard: string[] = [];
+    deadline.onStop(() => heard.push("first"));
+    caller.abort();
+    deadline.onStop(() => heard.push("late"));
+    expect(heard).toEqual(["first", "late"]);
+    expect(deadline.reason()).toBe("aborted");
+    // Its AbortSignal, made only when asked for, has fired too.
+    expect(deadline.signal.aborted).toBe(true);
+    deadline.dispose();
+  });
+
+  test("times out on its own timer; a disposed deadline tells nobody", async () => {
+    const fired = startDeadline(20);
+    const signal = fired.signal;
+    const heard: string[] = [];
+    fired.onStop(() => heard.push("timeout"));
+    const disposed = startDeadline(20);
+    disposed.onStop(() => heard.push("disposed"));
+    disposed.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(heard).toEqual(["timeout"]);
+    expect(fired.reason()).toBe("timeout");
+    expect(signal.aborted).toBe(true);
+    expect(disposed.reason()).toBeUndefined();
+    fired.dispose();
   });
 });
