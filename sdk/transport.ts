@@ -20,7 +20,7 @@ import {
 } from "./errors";
 import { redactHeaders } from "./redact";
 import { certainlyNotApplied, isTransient, parseRetryAfter, type RetryOptions, retryDelay, sleep } from "./retry";
-import { envelope, type Origin, parseWith } from "./schemas";
+import { envelope, isEnvelope, type Origin, parseWith } from "./schemas";
 import { VERSION } from "./version";
 
 export interface TlsOptions {
@@ -140,7 +140,7 @@ export class Transport {
   /** A request whose answer is IAP's `{ message, data, metadata }` envelope. */
   async envelope(spec: RequestSpec): Promise<EnvelopeResult> {
     const { json, origin } = await this.json(spec);
-    const parsed = parseWith(envelope, json, origin, "the response envelope");
+    const parsed = isEnvelope(json) ? json : parseWith(envelope, json, origin, "the response envelope");
     if (!Object.hasOwn(parsed, "data"))
       throw new ResponseFormatError(origin.method, origin.path, origin.status, "no data");
     return { data: parsed.data, metadata: parsed.metadata, origin };

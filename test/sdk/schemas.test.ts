@@ -4,6 +4,8 @@ import fc from "fast-check";
 import { ItentialError, ResponseFormatError, sameUser } from "../../sdk";
 import {
   envelope,
+  isEnvelope,
+  isTaskDocument,
   loginResponse,
   normaliseTime,
   type Origin,
@@ -15,6 +17,7 @@ import {
   parseTask,
   parseWhoAmI,
   parseWith,
+  taskDocument as taskDocumentSchema,
 } from "../../sdk/schemas";
 import documented from "../fixtures/claim-task-response.documented.json";
 import { fuzzRuns } from "../support/fuzz";
@@ -605,5 +608,84 @@ describe("IAP's answers with one field broken", () => {
       { numRuns: fuzzRuns(6500) },
     );
     expect([...refused.keys()].sort()).toEqual(Object.keys(KINDS).sort());
+  });
+});
+
+describe("the hand checks of the hottest answers agree with their zod schemas", () => {
+  // Values of every JSON kind, and the near misses each rule has to tell apart.
+  const anyValue = fc.oneof(
+    fc.constantFrom(undefined, null, "", "x", "2026-11-29T10:00:00Z", 0, -1, 1.5, true, false),
+    fc.constantFrom([], ["a"], [1, null, "b"], [{}], [true], {}, { _id: "a" }, { _id: 1 }),
+    fc.constantFrom({ id: "b", username: "u" }, { username: 2 }, { task: "k", name: "n" }, { ancestors: [] }),
+    fc.constantFrom({ ancestors: "no" }, { ancestors: null }, { owner: "u" }, { owner: { _id: null } }),
+    fc.constantFrom({ start_time: [1, "x", null] }, { start_time: [true] }, { claim_time: {} }, { end_time: 3 }),
+  );
+  const field = (...names: string[]) =>
+    fc.dictionary(fc.constantFrom(...names), anyValue, { maxKeys: names.length }).map((entries) => entries);
+  const metrics = fc.oneof(anyValue, field("owner", "user", "claim_time", "start_time", "end_time"));
+  const job = fc.oneof(anyValue, field("_id", "task", "name", "ancestors", "other"));
+  const objectOf = (v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v) ? v : {});
+  const taskLike = fc.oneof(
+    anyValue,
+    // Documented shapes (valid), then each with one field, or one of its metrics or job, replaced.
+    taskDocument,
+    fc
+      .tuple(taskDocument, fc.constantFrom("_id", "name", "type", "status", "job", "groups", "last_updated"), anyValue)
+      .map(([doc, key, value]) => ({ ...doc, [key]: value })),
+    fc
+      .tuple(taskDocument, fc.constantFrom("owner", "user", "claim_time", "start_time", "end_time"), anyValue)
+      .map(([doc, key, value]) => ({ ...doc, metrics: { ...objectOf(doc.metrics), [key]: value } })),
+    fc
+      .tuple(taskDocument, fc.constantFrom("_id", "task", "name", "ancestors"), anyValue)
+      .map(([doc, key, value]) => ({ ...doc, job: { ...objectOf(doc.job), [key]: value } })),
+    fc
+      .tuple(
+        field("_id", "name", "summary", "type", "status", "view", "groups", "last_updated", "extra"),
+        fc.option(job, { nil: undefined }),
+        fc.option(metrics, { nil: undefined }),
+        fc.option(fc.stringMatching(/^[0-9a-f]{0,4}$/), { nil: undefined }),
+      )
+      .map(([doc, j, m, id]) => ({
+        ...doc,
+        ...(j !== undefined ? { job: j } : {}),
+        ...(m !== undefined ? { metrics: m } : {}),
+        ...(id !== undefined ? { _id: id } : {}),
+      })),
+  );
+
+  test("isTaskDocument says yes exactly when taskDocument does", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(taskLike, (value) => {
+        const verdict = isTaskDocument(value);
+        expect(verdict).toBe(taskDocumentSchema.safeParse(value).success);
+        if (verdict) accepted++;
+      }),
+      { numRuns: fuzzRuns(3000) },
+    );
+    // Both verdicts were reached often enough to mean something.
+    expect(accepted).toBeGreaterThan(fuzzRuns(3000) / 5);
+  });
+
+  test("isEnvelope says yes exactly when envelope does", () => {
+    const envelopeLike = fc.oneof(
+      anyValue,
+      field("message", "data", "metadata", "other"),
+      fc.record({ message: anyValue, data: anyValue, metadata: fc.oneof(anyValue, field("total", "skip")) }),
+    );
+    fc.assert(
+      fc.property(envelopeLike, (value) => {
+        expect(isEnvelope(value)).toBe(envelope.safeParse(value).success);
+      }),
+      { numRuns: fuzzRuns(2000) },
+    );
+  });
+
+  test("a task the hand check accepts parses to what zod's copy of it gives", () => {
+    const { claim_time, ...metrics } = documented.data.metrics as Record<string, unknown>;
+    const doc = { ...documented.data, metrics: { ...metrics, claim_time, owner: { _id: "a", username: "b" } } };
+    expect(isTaskDocument(doc)).toBe(true);
+    const viaZod = parseTask(taskDocumentSchema.parse(doc), origin);
+    expect({ ...parseTask(doc, origin), raw: undefined }).toEqual({ ...viaZod, raw: undefined });
   });
 });
