@@ -1,8 +1,7 @@
 // Lookups for Pulumi programs: find a job's task and read it, in the program process (read-only,
 // safe in preview). Plain async functions and `…Output` variants, as Pulumi's own packages offer.
 import * as pulumi from "@pulumi/pulumi";
-import { OperationsManagerClient } from "../sdk";
-import { ConfigurationError, MAX_TIMEOUT_MS, MISSING_BASE_URL, resolveSettings } from "./config";
+import { MAX_TIMEOUT_MS, resolveSettings } from "./config";
 import {
   type FindTaskArgs as FindArgs,
   findTask as find,
@@ -11,6 +10,7 @@ import {
   type TaskInfo,
 } from "./lifecycle/lookups";
 import { contextFor } from "./lifecycle/task-facts";
+import { PlatformClients } from "./platform-clients";
 
 export type { TaskInfo } from "./lifecycle/lookups";
 
@@ -29,8 +29,7 @@ export interface FindTaskArgs extends FindArgs {
 /** Wraps every property of `T` as a Pulumi input, for the `…Output` variants. */
 export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-/** One client per platform URL for the program process, like the provider process keeps. */
-const clients = new Map<string, OperationsManagerClient>();
+const clients = new PlatformClients();
 
 /** Warnings already shown by this program process (each lookup resolves the settings again). */
 const warned = new Set<string>();
@@ -43,13 +42,7 @@ function session(baseUrl: string | undefined, waitMs = 0) {
     // In the program process the engine is at hand: a real warning in `pulumi up`'s output.
     void pulumi.log.warn(warning);
   }
-  const url = baseUrl ?? settings.baseUrl;
-  if (!url) throw new ConfigurationError(MISSING_BASE_URL);
-  let client = clients.get(url);
-  if (!client) {
-    client = new OperationsManagerClient({ ...settings.client, baseUrl: url });
-    clients.set(url, client);
-  }
+  const { client, url } = clients.for(settings, baseUrl);
   return contextFor(client, url, {
     signal: AbortSignal.timeout(Math.min(MAX_TIMEOUT_MS, settings.operationTimeoutMs + waitMs)),
   });

@@ -3,7 +3,7 @@
 // process's settings and clients (one per platform URL, built once, not per call), bounds every
 // operation by a deadline, and adapts the lifecycle functions to the dynamic-provider contract.
 // Nothing here is serialized into state.
-import { AbortedError, ConnectionError, OperationsManagerClient } from "../../sdk";
+import { AbortedError, ConnectionError } from "../../sdk";
 import {
   type ConfigSource,
   ConfigurationError,
@@ -35,10 +35,10 @@ import {
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
+import { PlatformClients } from "../platform-clients";
 
 let settings: ProviderSettings | ConfigurationError | undefined;
-/** One client per platform URL for the process: one login, one whoami, kept-alive connections. */
-const clients = new Map<string, OperationsManagerClient>();
+const clients = new PlatformClients();
 
 /** Called by the engine (through the stubs) with the stack's configuration, once per provider process. */
 export function configure(config: { get(key: string): string | undefined }): void {
@@ -67,13 +67,7 @@ function currentSettings(): ProviderSettings {
 /** Runs one operation with its own deadline, on the session (client) of the resource's platform. */
 async function withContext<T>(what: string, baseUrl: string | undefined, work: (ctx: LifecycleContext) => Promise<T>) {
   const current = currentSettings();
-  const url = baseUrl ?? current.baseUrl;
-  if (!url) throw new ConfigurationError(MISSING_BASE_URL);
-  let client = clients.get(url);
-  if (!client) {
-    client = new OperationsManagerClient({ ...current.client, baseUrl: url });
-    clients.set(url, client);
-  }
+  const { client, url } = clients.for(current, baseUrl);
   const signal = AbortSignal.timeout(current.operationTimeoutMs);
   try {
     return await work(contextFor(client, url, { signal }));
