@@ -2,8 +2,9 @@
 // against N resources of a provider that does nothing (engineOverheadRatio, previewRatio), what
 // state holds per resource, the IAP requests each operation makes, and how `up` scales with N.
 // Everything runs through the Automation API in one PulumiSandbox (file backend, its own
-// PULUMI_HOME), with pulumi-itential installed from `npm pack` as users get it (so `__provider` is
-// the ~300-byte require a user's state holds, not the copy a linked checkout would store).
+// PULUMI_HOME), with pulumi-itential installed from `npm pack` as users get it. The no-op is a
+// `pulumi.dynamic.Resource`, the way a dynamic resource is usually written (its provider goes
+// through Pulumi's closure serializer); TaskClaim writes its own 97-byte `__provider`.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -89,6 +90,15 @@ export interface EngineResults {
   n: number;
   parallelism: string;
   engineOverheadRatio: Spread;
+  /**
+   * The same ratio with the emulator's CPU time during the TaskClaim up and destroy taken off the
+   * TaskClaim side (per round): on a machine where the emulator shares the cores with the engine,
+   * its CPU is wall time that a real IAP spends on its own machine. An estimate (CPU time on
+   * saturated cores taken as wall time); absent where /proc is not there to read.
+   */
+  engineOverheadRatioWithoutEmulator?: Spread;
+  /** The emulator's CPU milliseconds during one TaskClaim up + destroy of N. */
+  emulatorCpuMs?: Spread;
   previewRatio: Spread;
   /** Milliseconds per run, by variant. */
   taskClaim: { upPlusDestroyMs: Spread; upMs: Spread; destroyMs: Spread; previewMs: Spread };
@@ -197,6 +207,7 @@ export async function measureEngine(
   // Checkpoint sizes after up and after destroy; the difference over N is what each resource adds
   // (the stack and the default provider's entries included, shared by all N).
   const bytes = { taskClaim: { up: 0, empty: 0 }, noop: { up: 0, empty: 0 } };
+  const emulatorCpu: number[] = [];
   const run = async (variant: "taskClaim" | "noop") => {
     const stack = variant === "taskClaim" ? claims : noop;
     await log();
@@ -204,6 +215,7 @@ export async function measureEngine(
     const previews: number[] = [];
     for (let i = 0; i < PREVIEWS_PER_ROUND; i++) previews.push(await timed(() => stack.preview()));
     if (variant === "taskClaim") counts.preview = countRequests(await log(), count * PREVIEWS_PER_ROUND);
+    const cpuBefore = processCpuMs(emulator.child.pid);
     const upMs = await timed(() => stack.up());
     if (variant === "taskClaim") {
       counts.create = countRequests(await log(), count);
@@ -213,6 +225,10 @@ export async function measureEngine(
     }
     bytes[variant].up = stateBytes(sandbox, stack.name);
     const destroyMs = await timed(() => stack.destroy());
+    const cpuAfter = processCpuMs(emulator.child.pid);
+    if (variant === "taskClaim" && cpuBefore !== undefined && cpuAfter !== undefined) {
+      emulatorCpu.push(cpuAfter - cpuBefore);
+    }
     bytes[variant].empty = stateBytes(sandbox, stack.name);
     if (variant === "taskClaim") counts.delete = countRequests(await log(), count);
     times[variant].preview.push(...previews);
@@ -302,6 +318,17 @@ export async function measureEngine(
     n: options.n,
     parallelism: "the CLI's default --parallel",
     engineOverheadRatio: spread(pairedRatios(upPlusDestroy.taskClaim, upPlusDestroy.noop)),
+    ...(emulatorCpu.length === upPlusDestroy.taskClaim.length
+      ? {
+          engineOverheadRatioWithoutEmulator: spread(
+            pairedRatios(
+              upPlusDestroy.taskClaim.map((ms, round) => ms - (emulatorCpu[round] ?? 0)),
+              upPlusDestroy.noop,
+            ),
+          ),
+          emulatorCpuMs: spread(emulatorCpu),
+        }
+      : {}),
     previewRatio: spread(pairedRatios(times.taskClaim.preview, times.noop.preview)),
     taskClaim: summary("taskClaim"),
     noop: summary("noop"),
@@ -349,6 +376,22 @@ async function resourcesOf(stack: Stack, type: string): Promise<StoredResource[]
   const state = await stack.exportStack();
   return ((state.deployment.resources ?? []) as StoredResource[]).filter((r) => r.type === type);
 }
+
+/** A process's CPU time (user + system) in milliseconds, from /proc; undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's parentheses.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * (1000 / CLOCK_TICKS_PER_SECOND) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** Linux's USER_HZ, 100 on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Bytes of the stack's checkpoint file, as the file backend writes it after every step. */
 function stateBytes(sandbox: PulumiSandbox, stackName: string): number {
