@@ -7,6 +7,7 @@
 // credentials) this module does not repeat: see `proxyMayApply`.
 import * as http from "node:http";
 import * as https from "node:https";
+import * as tls from "node:tls";
 import { urlToHttpOptions } from "node:url";
 import * as zlib from "node:zlib";
 import type { Stoppable } from "./deadline";
@@ -83,10 +84,14 @@ export function exchange(request: HttpExchange): Promise<HttpAnswer> {
     if (request.data !== undefined) headers["content-length"] = Buffer.byteLength(request.data);
     let req: http.ClientRequest | undefined;
     let settled = false;
+    // Once the TLS handshake is done the request may reach the server, so a TLS error after it
+    // (a corrupt record, an alert) says nothing about whether it was delivered: marked, so the
+    // retry rules do not take it for a refusal of the handshake.
+    let secured = false;
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
-      reject(error);
+      reject(secured ? Object.assign(error, { afterTlsHandshake: true }) : error);
       // Frees the socket whatever state the exchange is in (a half-read answer keeps it otherwise).
       req?.destroy();
     };
@@ -136,6 +141,12 @@ export function exchange(request: HttpExchange): Promise<HttpAnswer> {
       // Headers node refuses (a character it cannot send) throw here, before anything is sent.
       return fail(error as Error);
     }
+    req.on("socket", (socket) => {
+      if (!(socket instanceof tls.TLSSocket)) return;
+      // A kept-alive socket has its handshake behind it; a new one is secured when it says so.
+      if (req?.reusedSocket) secured = true;
+      else socket.once("secureConnect", () => (secured = true));
+    });
     req.on("error", fail);
     req.end(request.data);
   });
@@ -148,9 +159,11 @@ function abortError(): Error {
 
 /**
  * The whole body, decompressed when the server compressed it. Decoded once the answer is complete
- * (IAP's answers are small; no stream to leak or hang), as axios decodes: nothing to decode for a
- * HEAD, a 204 or a 304 or an empty body whatever its Content-Encoding, and "deflate" either with
- * zlib's wrapper or raw. A compressed body that is corrupt or cut short throws (zlib's `code`).
+ * (IAP's answers are small; no stream to leak or hang), with axios's leniency about labels: nothing
+ * to decode for a HEAD, a 204, a 304 or an empty body whatever its Content-Encoding; gzip and
+ * compress labels take gzip or zlib data alike; deflate with zlib's wrapper or raw. Unlike axios,
+ * a compressed body that is corrupt or cut short throws (zlib's `code`) rather than giving what
+ * could be decoded of it: a shorter answer is never taken for the whole.
  */
 function decoded(res: http.IncomingMessage, body: Buffer, method: string): Buffer {
   if (body.length === 0 || method === "HEAD" || res.statusCode === 204 || res.statusCode === 304) return body;
@@ -160,7 +173,9 @@ function decoded(res: http.IncomingMessage, body: Buffer, method: string): Buffe
   switch (encoding) {
     case "gzip":
     case "x-gzip":
-      return zlib.gunzipSync(body);
+    case "compress":
+    case "x-compress":
+      return zlib.unzipSync(body);
     case "deflate":
       return hasZlibHeader(body) ? zlib.inflateSync(body) : zlib.inflateRawSync(body);
     case "br":

@@ -100,6 +100,11 @@ export class ConnectionError extends ItentialError {
     /** The system error code, e.g. ECONNREFUSED, ECONNRESET, CERT_HAS_EXPIRED. */
     readonly code: string | undefined,
     detail: string,
+    /**
+     * The TLS handshake had completed when the connection failed: the request may have been
+     * delivered, so even a TLS error code does not mean it was refused.
+     */
+    readonly afterTlsHandshake = false,
   ) {
     super(`${method} ${path} failed: ${detail}${code && !detail.includes(code) ? ` (${code})` : ""}`);
   }

@@ -34,7 +34,12 @@ const TLS_REFUSED = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|^ERR_SSL_|^E
 
 /** The TLS handshake refused the connection: nothing was delivered, and a retry fails the same way. */
 export function isTlsRefusal(error: unknown): boolean {
-  return error instanceof ConnectionError && error.code !== undefined && TLS_REFUSED.test(error.code);
+  return (
+    error instanceof ConnectionError &&
+    !error.afterTlsHandshake &&
+    error.code !== undefined &&
+    TLS_REFUSED.test(error.code)
+  );
 }
 
 /** A failure that may pass if the same request is sent again. */

@@ -352,8 +352,13 @@ function normaliseUser(value: z.infer<typeof userRef>): TaskUser | undefined {
 
 export function parseTask(value: unknown, origin: Origin): Task {
   const doc = isTaskDocument(value) ? value : parseWith(taskDocument, value, origin, "the task document");
+  return taskFrom(doc, value, origin);
+}
+
+/** The client's Task from a checked document; `raw` is what IAP sent. */
+export function taskFrom(doc: z.output<typeof taskDocument>, raw: unknown, origin: Origin): Task {
   const metrics = doc.metrics ?? undefined;
-  const task: Task = { id: doc._id, raw: value as Record<string, unknown> };
+  const task: Task = { id: doc._id, raw: raw as Record<string, unknown> };
   if (doc.name !== undefined) task.name = doc.name;
   if (doc.type !== undefined && doc.type !== null) task.type = doc.type;
   if (doc.status !== undefined) task.status = doc.status;

@@ -281,7 +281,7 @@ export class Transport {
     timeout: number,
     stopped: StopReason | undefined,
   ): ItentialError {
-    const e = error as { code?: string; message?: string; cause?: { code?: string } };
+    const e = error as { code?: string; message?: string; cause?: { code?: string }; afterTlsHandshake?: boolean };
     if (stopped === "timeout") return new TimeoutError(spec.method, spec.path, timeout);
     if (stopped === "aborted" || e.code === "ERR_CANCELED") {
       return new AbortedError(spec.method, spec.path);
@@ -289,7 +289,13 @@ export class Transport {
     if (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED") return new TimeoutError(spec.method, spec.path, timeout);
     const code = e.code ?? e.cause?.code;
     // The underlying error is not kept as `cause`: axios's holds the request's headers and URL.
-    return new ConnectionError(spec.method, spec.path, code, this.#redact(e.message ?? "connection failed"));
+    return new ConnectionError(
+      spec.method,
+      spec.path,
+      code,
+      this.#redact(e.message ?? "connection failed"),
+      e.afterTlsHandshake === true,
+    );
   }
 
   private parseBody(response: HttpAnswer, origin: Origin, isCredential: boolean): unknown {

@@ -2,6 +2,7 @@
 // failed before the fix it names (a trickled body held a request forever, a login ignored the
 // caller's signal, one caller's abort failed another's claim, recovery reads ignored maxRetries).
 import { execFile } from "node:child_process";
+import { getEventListeners } from "node:events";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
@@ -182,6 +183,33 @@ describe("startDeadline", () => {
     expect(deadline.reason()).toBe("aborted");
     // Its AbortSignal, made only when asked for, has fired too.
     expect(deadline.signal.aborted).toBe(true);
+    deadline.dispose();
+  });
+
+  test("the first reason stays; dispose leaves no listener on the caller's signal and tells nobody after", () => {
+    const caller = new AbortController();
+    const heard: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const deadline = startDeadline(10_000, caller.signal);
+      deadline.onStop(() => heard.push("disposed one"));
+      deadline.dispose();
+    }
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+    const live = startDeadline(10_000, caller.signal);
+    live.onStop(() => heard.push(`live: ${live.reason()}`));
+    caller.abort();
+    expect(heard).toEqual(["live: aborted"]);
+    expect(String(live.signal.reason)).toContain("aborted");
+    live.dispose();
+  });
+
+  test("a timeout is not overwritten by a later abort", async () => {
+    const caller = new AbortController();
+    const deadline = startDeadline(10, caller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    caller.abort();
+    expect(deadline.reason()).toBe("timeout");
+    expect(String(deadline.signal.reason)).toContain("timed out after 10 ms");
     deadline.dispose();
   });
 
