@@ -1,16 +1,8 @@
 // Lookups for Pulumi programs: find a job's task and read it, in the program process (read-only,
 // safe in preview). Plain async functions and `…Output` variants, as Pulumi's own packages offer.
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_TIMEOUT_MS, resolveSettings } from "./config";
-import {
-  type FindTaskArgs as FindArgs,
-  findTask as find,
-  lookupTask,
-  parseDuration,
-  type TaskInfo,
-} from "./lifecycle/lookups";
-import { contextFor } from "./lifecycle/task-facts";
-import { PlatformClients } from "./platform-clients";
+import type { FindTaskArgs as FindArgs, TaskInfo } from "./lifecycle/lookups";
+import type * as Session from "./lookup-session";
 
 export type { TaskInfo } from "./lifecycle/lookups";
 
@@ -29,28 +21,14 @@ export interface FindTaskArgs extends FindArgs {
 /** Wraps every property of `T` as a Pulumi input, for the `…Output` variants. */
 export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-const clients = new PlatformClients();
-
-/** Warnings already shown by this program process (each lookup resolves the settings again). */
-const warned = new Set<string>();
-
-function session(baseUrl: string | undefined, waitMs = 0) {
-  const settings = resolveSettings((key) => pulumi.runtime.getConfig(key));
-  for (const warning of settings.warnings) {
-    if (warned.has(warning)) continue;
-    warned.add(warning);
-    // In the program process the engine is at hand: a real warning in `pulumi up`'s output.
-    void pulumi.log.warn(warning);
-  }
-  const { client, url } = clients.for(settings, baseUrl);
-  return contextFor(client, url, {
-    signal: AbortSignal.timeout(Math.min(MAX_TIMEOUT_MS, settings.operationTimeoutMs + waitMs)),
-  });
+/** The lookups' implementation, loaded with the SDK on the first lookup (lookup-session.ts). */
+function session(): typeof Session {
+  return require("./lookup-session");
 }
 
 /** A task by id, with its owner and status as IAP has them now. */
 export async function getTask(args: GetTaskArgs): Promise<TaskInfo> {
-  return lookupTask(session(args.baseUrl), args.taskId);
+  return session().getTask(args);
 }
 
 /**
@@ -58,9 +36,7 @@ export async function getTask(args: GetTaskArgs): Promise<TaskInfo> {
  * pipeline just started; `waitFor` ("2m") keeps looking until it appears.
  */
 export async function findTask(args: FindTaskArgs): Promise<TaskInfo> {
-  const waitMs = args.waitFor === undefined ? 0 : parseDuration(args.waitFor);
-  const { baseUrl, ...query } = args;
-  return find(session(baseUrl, waitMs), query);
+  return session().findTask(args);
 }
 
 export function getTaskOutput(args: Inputs<GetTaskArgs>): pulumi.Output<TaskInfo> {

@@ -107,3 +107,20 @@ describe("the stored __provider, evaluated as Pulumi's provider process does (re
     );
   });
 });
+
+test("a program that only declares resources loads neither the SDK nor zod (lookups load them when run)", () => {
+  const script = `
+    require("@pulumi/pulumi");
+    const lib = require(${JSON.stringify(path.resolve(__dirname, "../../dist/index.js"))});
+    const loaded = (part) => Object.keys(require.cache).some((file) => file.includes(part));
+    const before = { sdk: loaded("/dist/sdk/"), zod: loaded("/node_modules/zod/") };
+    lib.getTask({ taskId: "not-a-uuid" }).catch(() => {
+      console.log(JSON.stringify({ before, after: { sdk: loaded("/dist/sdk/"), zod: loaded("/node_modules/zod/") } }));
+    });`;
+  const result = spawnSync(process.execPath, ["-e", script], {
+    cwd: path.resolve(__dirname, "../.."),
+    encoding: "utf8",
+  });
+  expect(result.stderr).toBe("");
+  expect(JSON.parse(result.stdout)).toEqual({ before: { sdk: false, zod: false }, after: { sdk: true, zod: true } });
+});
