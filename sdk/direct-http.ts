@@ -21,7 +21,10 @@ export interface HttpAnswer {
   data: string;
 }
 
-/** Where requests go, parsed once per client rather than once per request. */
+/**
+ * Where requests go, parsed once per client rather than once per request. No credentials: the
+ * client refuses a base URL with `user:password@` before a transport is made.
+ */
 export interface HttpTarget {
   protocol: string;
   /** Without an IPv6 address's brackets, as node:http wants it. */
@@ -29,8 +32,6 @@ export interface HttpTarget {
   port: string;
   /** The base URL's own path, without a trailing slash ("" for the platform root). */
   pathPrefix: string;
-  /** `user:password` when the base URL has them (sent as Basic, as axios does). */
-  auth?: string;
 }
 
 export function httpTarget(baseUrl: string): HttpTarget {
@@ -41,7 +42,6 @@ export function httpTarget(baseUrl: string): HttpTarget {
     hostname: options.hostname ?? url.hostname,
     port: url.port,
     pathPrefix: url.pathname.replace(/\/+$/, ""),
-    ...(options.auth ? { auth: options.auth } : {}),
   };
 }
 
@@ -107,7 +107,6 @@ export function exchange(request: HttpExchange): Promise<HttpAnswer> {
           hostname: target.hostname,
           port: target.port,
           path: `${target.pathPrefix}${request.path}`,
-          ...(target.auth ? { auth: target.auth } : {}),
           method: request.method,
           headers,
           agent: request.agent,
