@@ -256,8 +256,7 @@ function isMetrics(v: unknown): boolean {
     isUserRef(v.user) &&
     isTime(v.claim_time) &&
     isTime(v.end_time) &&
-    (isTime(start) ||
-      (Array.isArray(start) && start.every((t) => t === null || typeof t === "string" || isFiniteNumber(t))))
+    (isTime(start) || (Array.isArray(start) && start.every((t) => t !== undefined && isTime(t))))
   );
 }
 
