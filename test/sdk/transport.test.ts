@@ -119,19 +119,22 @@ describe("TLS", () => {
   });
 });
 
+/** A plain HTTP proxy that forwards each request and records it in `seen` as "METHOD url". */
+function forwardingProxy(seen: string[]): http.Server {
+  return http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const upstream = http.request(req.url as string, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+}
+
 test("requests go through a configured proxy", async () => {
   const targetPort = await listen(http.createServer(handler((_req, res) => json(res, 200, WHOAMI))));
   const proxied: string[] = [];
-  const proxyPort = await listen(
-    http.createServer((req, res) => {
-      proxied.push(`${req.method} ${req.url}`);
-      const upstream = http.request(req.url as string, { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(upstream);
-    }),
-  );
+  const proxyPort = await listen(forwardingProxy(proxied));
   const client = new OperationsManagerClient({
     baseUrl: `http://127.0.0.1:${targetPort}`,
     auth: basicAuth,
@@ -144,16 +147,7 @@ test("requests go through a configured proxy", async () => {
 test("a proxy named in the environment is used, unless proxy: false", async () => {
   const targetPort = await listen(http.createServer(handler((_req, res) => json(res, 200, WHOAMI))));
   const proxied: string[] = [];
-  const proxyPort = await listen(
-    http.createServer((req, res) => {
-      proxied.push(`${req.method} ${req.url}`);
-      const upstream = http.request(req.url as string, { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(upstream);
-    }),
-  );
+  const proxyPort = await listen(forwardingProxy(proxied));
   const baseUrl = `http://127.0.0.1:${targetPort}`;
   const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
   process.env.HTTP_PROXY = `http://127.0.0.1:${proxyPort}`;
