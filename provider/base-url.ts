@@ -1,5 +1,6 @@
-// The platform URL, given in config or per resource. Credentials never belong in it: they would be
-// stored in state and printed in logs, so a URL carrying them is refused (without echoing it).
+// The platform URL, given in config, on an explicit provider, or (as a check) per resource.
+// Credentials never belong in it: they would be stored in state and printed in logs, so a URL
+// carrying them is refused (without echoing it).
 
 /** Why `value` is not a usable platform URL, or undefined when it is. */
 export function checkBaseUrl(value: string): string | undefined {
@@ -17,7 +18,24 @@ export function checkBaseUrl(value: string): string | undefined {
   return undefined;
 }
 
-/** The form compared and stored: no trailing slash, so `https://iap/` and `https://iap` are one platform. */
-export function normaliseBaseUrl(value: string): string {
-  return value.replace(/\/+$/, "");
+/**
+ * The platform a URL names, in one spelling: scheme and host lower-cased, the default port
+ * dropped (WHATWG URL parsing does all three), and the path (a platform behind a reverse proxy
+ * may live under one) without trailing slashes. `HTTP://IAP:443/` over https and `https://iap` are
+ * one platform: equivalent spellings are no change, and credentials configured for one platform go
+ * to that platform only. A value that is not a URL is returned as it is (check refuses it).
+ */
+export function platformOf(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return value.replace(/\/+$/, "");
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** Whether two URLs name the same platform. */
+export function samePlatform(a: string, b: string): boolean {
+  return platformOf(a) === platformOf(b);
 }

@@ -33,9 +33,12 @@ export type SettingName = keyof typeof SETTINGS;
 /** Reads one stack config value by its full key (`itential:baseUrl`); undefined when unset. */
 export type ConfigSource = (key: string) => string | undefined;
 
-/** Everything a provider process needs to build clients. The base URL may come per resource instead. */
+/** Everything a provider process needs to build its client: one platform and its credentials. */
 export interface ProviderSettings {
+  /** The platform's URL as configured; undefined when not set (check then names what to set). */
   baseUrl: string | undefined;
+  /** Where these settings come from, as messages name it: the stack config, or an explicit provider. */
+  source: SettingsOrigin;
   client: Omit<ClientOptions, "baseUrl">;
   /** Upper bound on one provider operation (create, read, update, delete), retries included. */
   operationTimeoutMs: number;
@@ -66,6 +69,24 @@ export class ConfigurationError extends Error {
 const key = (name: SettingName) => `itential:${name}`;
 const both = (name: SettingName) => `${key(name)} (or ${SETTINGS[name].env})`;
 
+/**
+ * The default provider reads the stack config (`itential:*`, falling back to `ITENTIAL_*`); an
+ * explicit provider (`new Provider("staging", {...})`) reads its own inputs only, never the
+ * environment: the environment's credentials belong to the stack's platform, and a second
+ * platform must not receive them.
+ */
+export type SettingsOrigin = { kind: "stack" } | { kind: "provider"; name: string };
+
+/** How a message names one setting: the stack config key and variable, or the provider's input. */
+export function settingName(name: SettingName, origin: SettingsOrigin = { kind: "stack" }): string {
+  return origin.kind === "stack" ? both(name) : `the "${name}" input of Provider "${origin.name}"`;
+}
+
+/** The settings' platform as messages name it. */
+export function describeOrigin(origin: SettingsOrigin): string {
+  return origin.kind === "stack" ? "the stack config (itential:*)" : `Provider "${origin.name}"`;
+}
+
 export const MISSING_CREDENTIALS =
   "pulumi-itential has no IAP credentials: set " +
   `${both("clientId")} and ${both("clientSecret")} for OAuth, or ${both("token")}, ` +
@@ -73,12 +94,22 @@ export const MISSING_CREDENTIALS =
 
 export const MISSING_BASE_URL =
   `pulumi-itential does not know which platform to talk to: set ${both("baseUrl")}, ` +
-  'e.g. `pulumi config set itential:baseUrl https://iap.example.com:3443`, or give the resource a "baseUrl".';
+  "e.g. `pulumi config set itential:baseUrl https://iap.example.com:3443` (the stack's credentials are sent to that " +
+  "platform only; a second platform gets an explicit provider: `new Provider(name, { baseUrl, ... })`).";
 
-/** Resolves the settings, or throws ConfigurationError naming what to set (never echoing a secret). */
-export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
+/**
+ * Resolves the settings, or throws ConfigurationError naming what to set (never echoing a secret).
+ * An explicit provider's settings (`origin.kind === "provider"`) ignore `env`.
+ */
+export function resolveSettings(
+  config: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+  origin: SettingsOrigin = { kind: "stack" },
+): ProviderSettings {
+  const both = (name: SettingName) => settingName(name, origin);
+  const fromEnv = origin.kind === "stack" ? env : {};
   const read = (name: SettingName): string | undefined => {
-    const value = config(key(name)) ?? env[SETTINGS[name].env];
+    const value = config(key(name)) ?? fromEnv[SETTINGS[name].env];
     if (value === undefined || value.trim() === "") return undefined;
     // A secret is used exactly as given (a password may end in a space), and so is PEM text;
     // anything else is trimmed.
@@ -91,6 +122,8 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
   if (baseUrl !== undefined) {
     const reason = checkBaseUrl(baseUrl);
     if (reason) problems.push(`${both("baseUrl")} ${reason}`);
+  } else if (origin.kind === "provider") {
+    problems.push(`${both("baseUrl")} is required: the platform this provider's credentials are for`);
   }
 
   let auth: AuthOptions | undefined;
@@ -110,7 +143,11 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
     if (username && password) auth = { type: authType === "basic" ? "basic" : "login", username, password };
     else problems.push(`${both(username ? "password" : "username")} is missing: a login needs both`);
   } else {
-    problems.push(MISSING_CREDENTIALS);
+    problems.push(
+      origin.kind === "stack"
+        ? MISSING_CREDENTIALS
+        : `Provider "${origin.name}" has no IAP credentials: give it clientId and clientSecret, or token, or username and password`,
+    );
   }
 
   const number = (name: SettingName, min: number, max: number): number | undefined => {
@@ -165,6 +202,7 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
   if (problems.length > 0 || !auth) throw new ConfigurationError(problems.join("; "));
   return {
     baseUrl,
+    source: origin,
     client: {
       auth,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),

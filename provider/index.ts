@@ -1,5 +1,6 @@
-// `pulumi-itential`'s resources and lookups (re-exported by the package root).
+// `pulumi-itential`'s resources, provider and lookups (re-exported by the package root).
 export { ConfigurationError, SETTINGS } from "./config";
+export type { HeldTaskArgs } from "./held-task-args";
 export type { TaskInfo } from "./lifecycle/lookups";
 export {
   type FindTaskArgs,
@@ -9,6 +10,8 @@ export {
   getTask,
   getTaskOutput,
   type Inputs,
+  type LookupOptions,
 } from "./lookups";
+export { Provider, type ProviderArgs } from "./provider-resource";
 export { TaskAssignment, type TaskAssignmentArgs } from "./task-assignment";
 export { TaskClaim, type TaskClaimArgs } from "./task-claim";

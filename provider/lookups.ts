@@ -1,21 +1,28 @@
 // Lookups for Pulumi programs: find a job's task and read it, in the program process (read-only,
-// safe in preview). Plain async functions and `…Output` variants, as Pulumi's own packages offer.
+// safe in preview). Plain async functions and `…Output` variants, as Pulumi's own packages offer;
+// each takes `{ provider }` like an invoke, for a platform with its own credentials.
 import * as pulumi from "@pulumi/pulumi";
 import type { FindTaskArgs as FindArgs, TaskInfo } from "./lifecycle/lookups";
 import type * as Session from "./lookup-session";
+import type { Provider } from "./provider-resource";
 
 export type { TaskInfo } from "./lifecycle/lookups";
 
 export interface GetTaskArgs {
   /** The task document's id (a UUID). */
   taskId: string;
-  /** The platform's URL, when not `itential:baseUrl`. */
+  /** Optional: must name the provider's platform (as for resources). */
   baseUrl?: string;
 }
 
 export interface FindTaskArgs extends FindArgs {
-  /** The platform's URL, when not `itential:baseUrl`. */
+  /** Optional: must name the provider's platform (as for resources). */
   baseUrl?: string;
+}
+
+export interface LookupOptions {
+  /** The platform and credentials to use; default: the stack config (`itential:*`). */
+  provider?: Provider;
 }
 
 /** Wraps every property of `T` as a Pulumi input, for the `…Output` variants. */
@@ -27,22 +34,22 @@ function session(): typeof Session {
 }
 
 /** A task by id, with its owner and status as IAP has them now. */
-export async function getTask(args: GetTaskArgs): Promise<TaskInfo> {
-  return session().getTask(args);
+export async function getTask(args: GetTaskArgs, opts: LookupOptions = {}): Promise<TaskInfo> {
+  return session().getTask(args, opts.provider);
 }
 
 /**
  * Exactly one task of a job by name (and type or status), e.g. the approval task of the job a
  * pipeline just started; `waitFor` ("2m") keeps looking until it appears.
  */
-export async function findTask(args: FindTaskArgs): Promise<TaskInfo> {
-  return session().findTask(args);
+export async function findTask(args: FindTaskArgs, opts: LookupOptions = {}): Promise<TaskInfo> {
+  return session().findTask(args, opts.provider);
 }
 
-export function getTaskOutput(args: Inputs<GetTaskArgs>): pulumi.Output<TaskInfo> {
-  return pulumi.output(args as pulumi.Input<GetTaskArgs>).apply((resolved) => getTask(resolved));
+export function getTaskOutput(args: Inputs<GetTaskArgs>, opts: LookupOptions = {}): pulumi.Output<TaskInfo> {
+  return pulumi.output(args as pulumi.Input<GetTaskArgs>).apply((resolved) => getTask(resolved, opts));
 }
 
-export function findTaskOutput(args: Inputs<FindTaskArgs>): pulumi.Output<TaskInfo> {
-  return pulumi.output(args as pulumi.Input<FindTaskArgs>).apply((resolved) => findTask(resolved));
+export function findTaskOutput(args: Inputs<FindTaskArgs>, opts: LookupOptions = {}): pulumi.Output<TaskInfo> {
+  return pulumi.output(args as pulumi.Input<FindTaskArgs>).apply((resolved) => findTask(resolved, opts));
 }

@@ -2,31 +2,30 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { dynamicType, storedProvider } from "./dynamic/stored-provider";
+import { type HeldTaskArgs, heldTaskProps } from "./held-task-args";
 
-export interface TaskAssignmentArgs {
-  /** The task document's id (a UUID), e.g. `findTask(...).id`. */
-  taskId: pulumi.Input<string>;
+export interface TaskAssignmentArgs extends HeldTaskArgs {
   /** The assignee's username (looked up in IAP's accounts). Set this or `userId`. */
   user?: pulumi.Input<string>;
   /** The assignee's account id (24 hexadecimal characters). Set this or `user`. */
   userId?: pulumi.Input<string>;
-  /** Release the task on destroy if the assignee still holds it (default true). */
-  releaseOnDestroy?: pulumi.Input<boolean>;
-  /** The platform's URL, when this task lives elsewhere than `itential:baseUrl`. */
-  baseUrl?: pulumi.Input<string>;
 }
 
 /**
  * Assigns a manual task of an IAP job to a named person: `up` assigns it, `refresh` notices it being
- * released or taken by someone else (the next `up` assigns it again), `destroy` releases it if the
- * assignee still holds it.
+ * released or taken by someone else (the next `up` acts as `onDrift` says), `destroy` releases it if
+ * IAP still shows the assignment this resource made.
  */
 export class TaskAssignment extends pulumi.CustomResource {
   declare readonly taskId: pulumi.Output<string>;
   declare readonly user: pulumi.Output<string | undefined>;
   declare readonly userId: pulumi.Output<string | undefined>;
   declare readonly releaseOnDestroy: pulumi.Output<boolean>;
+  declare readonly adopt: pulumi.Output<boolean>;
+  declare readonly onDrift: pulumi.Output<"reclaim" | "ignore" | "fail">;
   declare readonly baseUrl: pulumi.Output<string | undefined>;
+  /** The platform the task lives on, in one spelling: the provider's `baseUrl`. */
+  declare readonly platformUrl: pulumi.Output<string>;
   /** Username of the person the task is assigned to. */
   declare readonly assignee: pulumi.Output<string>;
   declare readonly assigneeId: pulumi.Output<string>;
@@ -34,6 +33,10 @@ export class TaskAssignment extends pulumi.CustomResource {
   declare readonly owner: pulumi.Output<string | undefined>;
   declare readonly ownerId: pulumi.Output<string | undefined>;
   declare readonly claimTime: pulumi.Output<string | undefined>;
+  /** When the assignment this resource made (or adopted) was made: the one destroy releases. */
+  declare readonly heldSince: pulumi.Output<string | undefined>;
+  /** True when this resource adopted an assignment it did not make (it never releases it). */
+  declare readonly adopted: pulumi.Output<boolean>;
   declare readonly status: pulumi.Output<string>;
   declare readonly taskName: pulumi.Output<string>;
   declare readonly jobId: pulumi.Output<string>;
@@ -44,19 +47,11 @@ export class TaskAssignment extends pulumi.CustomResource {
       name,
       {
         __provider: storedProvider("taskAssignment"),
-        taskId: args.taskId,
+        ...heldTaskProps(args),
         user: args.user,
         userId: args.userId,
-        releaseOnDestroy: args.releaseOnDestroy,
-        baseUrl: args.baseUrl,
         assignee: undefined,
         assigneeId: undefined,
-        owner: undefined,
-        ownerId: undefined,
-        claimTime: undefined,
-        status: undefined,
-        taskName: undefined,
-        jobId: undefined,
       },
       opts,
     );

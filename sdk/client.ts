@@ -38,6 +38,14 @@ import {
 } from "./schemas";
 import { type CallOptions, type Logger, stderrLogger, type TlsOptions, Transport } from "./transport";
 
+/** What each kind of credentials sends over the wire: every kind is readable over plain http. */
+const PLAIN_HTTP_EXPOSURE: Record<AuthOptions["type"], string> = {
+  basic: "Basic credentials (username and password) are sent on every request",
+  login: "The password is sent in the login request, then the session token in every request's URL,",
+  token: "The token is sent in every request's URL",
+  oauth: "The client secret is sent in the token request, then the bearer token on every request,",
+};
+
 export interface ClientOptions {
   /** Platform root, e.g. `https://iap.example.com:3443` (no trailing `/operations-manager`). */
   baseUrl: string;
@@ -138,9 +146,9 @@ export class OperationsManagerClient {
         retry: "none",
       }),
     );
-    if (auth.type === "basic" && url.protocol === "http:" && !isLoopback(url.hostname)) {
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
       // Once per client: the provider and the lookups keep one client per platform and process.
-      const warning = `Basic credentials for ${url.host} are sent unencrypted on every request (http://): anyone on the network path can read them. Use https://, or a token login (itential:authType login).`;
+      const warning = `${PLAIN_HTTP_EXPOSURE[auth.type]} to ${url.host} unencrypted (http://): anyone on the network path can read them. Use https://.`;
       if (logger?.warn) logger.warn(warning);
       else process.stderr.write(`[pulumi-itential] warning: ${warning}\n`);
     }

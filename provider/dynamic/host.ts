@@ -1,26 +1,33 @@
 // The provider side of the dynamic resources: what the stubs (task-claim-provider.ts,
 // task-assignment-provider.ts) load by package name in the dynamic-provider process. It holds that
-// process's settings and clients (one per platform URL, built once, not per call), bounds every
-// operation by a deadline, and adapts the lifecycle functions to the dynamic-provider contract.
-// Nothing here is serialized into state.
+// process's settings and its platform's client (built once, not per call), bounds every operation
+// by a deadline, and adapts the lifecycle functions to the dynamic-provider contract. Nothing here
+// is serialized into state.
+//
+// One process serves one provider: the default one (the stack config, `itential:*`), or an
+// explicit `Provider` resource (its inputs, ../provider-resource.ts), so one platform and its
+// credentials per process.
 import { AbortedError, ConnectionError } from "../../sdk";
+import { platformOf } from "../base-url";
 import {
   type ConfigSource,
   ConfigurationError,
-  MISSING_BASE_URL,
   type ProviderSettings,
   resolveSettings,
+  type SettingsOrigin,
+  settingName,
 } from "../config";
-import type { CheckFailure } from "../lifecycle/inputs";
+import { type CheckFailure, UNKNOWN } from "../lifecycle/inputs";
 import { OutcomeUnknownError } from "../lifecycle/outcome";
+import { OneResourcePerTask } from "../lifecycle/ownership";
 import {
   checkTaskAssignment,
   createTaskAssignment,
   deleteTaskAssignment,
   diffTaskAssignment,
   readTaskAssignment,
+  type StoredTaskAssignment,
   type TaskAssignmentInputs,
-  type TaskAssignmentState,
   updateTaskAssignment,
 } from "../lifecycle/task-assignment";
 import {
@@ -35,20 +42,35 @@ import {
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
-import { PlatformClients } from "../platform-clients";
+import { PROVIDER_NAME_KEY } from "../provider-keys";
+import { authHint, foreignPlatform, PlatformClients } from "../platform-clients";
 
 let settings: ProviderSettings | ConfigurationError | undefined;
 const clients = new PlatformClients();
+const tasks = new OneResourcePerTask();
 
-/** Called by the engine (through the stubs) with the stack's configuration, once per provider process. */
-export function configure(config: { get(key: string): string | undefined }): void {
-  settings = settle((key) => config.get(key));
+/**
+ * Called by the engine (through the stubs) once per provider process: with the stack's
+ * configuration for the default provider, with an explicit Provider's inputs (its keys named
+ * like the stack config's, and its name under PROVIDER_NAME_KEY) for that provider.
+ */
+export function configure(config: { get(key: string): unknown }): void {
+  const name = config.get(PROVIDER_NAME_KEY);
+  const origin: SettingsOrigin = typeof name === "string" ? { kind: "provider", name } : { kind: "stack" };
+  settings = settle((key) => {
+    const value = config.get(key);
+    // An explicit provider's inputs arrive as JSON values (true, 5000); settings are text.
+    return value === undefined || value === null ? undefined : String(value);
+  }, origin);
 }
 
-function settle(source: ConfigSource): ProviderSettings | ConfigurationError {
+function settle(
+  source: ConfigSource,
+  origin: SettingsOrigin = { kind: "stack" },
+): ProviderSettings | ConfigurationError {
   clients.clear();
   try {
-    const resolved = resolveSettings(source);
+    const resolved = resolveSettings(source, process.env, origin);
     for (const warning of resolved.warnings) process.stderr.write(`warning: ${warning}\n`);
     return resolved;
   } catch (error) {
@@ -64,20 +86,26 @@ function currentSettings(): ProviderSettings {
   return settings;
 }
 
-/** Runs one operation with its own deadline, on the session (client) of the resource's platform. */
+/** Runs one operation with its own deadline, on the client of the provider's platform. */
 async function withContext<T>(what: string, baseUrl: string | undefined, work: (ctx: LifecycleContext) => Promise<T>) {
   const current = currentSettings();
-  const { client, url } = clients.for(current, baseUrl);
+  let session: ReturnType<PlatformClients["for"]>;
+  try {
+    session = clients.for(current, baseUrl);
+  } catch (error) {
+    // The task lives on a platform these credentials are not for (see platform-clients.ts).
+    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const signal = AbortSignal.timeout(current.operationTimeoutMs);
   try {
-    return await work(contextFor(client, url, { signal }));
+    return await work(contextFor(session.client, session.url, { signal }));
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     const cause = error instanceof OutcomeUnknownError ? error.cause : error;
     const message =
       signal.aborted && cause instanceof AbortedError
-        ? `${what} gave up after ${current.operationTimeoutMs} ms (itential:operationTimeoutMs): ${error.message}`
-        : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}`;
+        ? `${what} gave up after ${current.operationTimeoutMs} ms (${settingName("operationTimeoutMs", current.source)}): ${error.message}`
+        : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}${authHint(cause, current, session.url)}`;
     // Only the message travels on (the SDK's errors keep request details a log need not see),
     // and, for a write whose outcome is unknown, what state should record.
     if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(message, undefined, error.recorded);
@@ -141,16 +169,33 @@ function checked<T>(name: string, check: (news: Record<string, unknown>) => { fa
 }
 
 /** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
-interface Kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs & { platformUrl?: string }> {
+interface Placed {
+  taskId: string;
+  baseUrl?: string;
+}
+
+interface Kind<Inputs extends Placed, State extends Placed & { platformUrl?: string }> {
   check(olds: unknown, news: Record<string, unknown>): Promise<CheckAnswer<Inputs>>;
-  diff(id: string, olds: State, news: Inputs): Promise<Diff>;
+  diff(id: string, olds: State, news: Inputs): Promise<Omit<Diff, "reasons">>;
   create(inputs: Inputs): Promise<{ id: string; outs: State }>;
   read(id: string, props: State): Promise<{ id: string; props: State | Record<string, never> }>;
   update(id: string, olds: State, news: Inputs): Promise<{ outs: State }>;
   delete(id: string, props: State): Promise<void>;
 }
 
-function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends Inputs & { platformUrl?: string }>(
+/** Why the provider cannot serve any resource (its configuration), as check failures. */
+function configurationFailures(): { settings?: ProviderSettings; failures: CheckFailure[] } {
+  try {
+    return { settings: currentSettings(), failures: [] };
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // One failure naming every key to fix; no stack trace (the dynamic provider prints one for a
+    // thrown error, three times over).
+    return { failures: [{ property: "", reason: error.message }] };
+  }
+}
+
+function kind<Inputs extends Placed, State extends Placed & { platformUrl?: string }>(
   name: string,
   rules: {
     check(news: Record<string, unknown>): { inputs: Inputs; failures: CheckFailure[] };
@@ -164,22 +209,32 @@ function kind<Inputs extends { taskId: string; baseUrl?: string }, State extends
   return {
     async check(_olds, news) {
       // Preview fails here, before anything runs, when the provider cannot be configured.
-      const configured = currentSettings();
+      const { settings: configured, failures } = configurationFailures();
       const checked = rules.check(news);
-      if (news?.baseUrl === undefined && configured.baseUrl === undefined) {
-        checked.failures.push({ property: "baseUrl", reason: MISSING_BASE_URL });
+      checked.failures.push(...failures);
+      if (!configured) return checked;
+      const baseUrl = checked.inputs.baseUrl;
+      const refused = baseUrl === UNKNOWN ? undefined : foreignPlatform(configured, baseUrl);
+      if (refused) checked.failures.push({ property: baseUrl === undefined ? "" : "baseUrl", reason: refused });
+      if (checked.failures.length === 0 && configured.baseUrl !== undefined && checked.inputs.taskId !== UNKNOWN) {
+        const twice = tasks.note(platformOf(configured.baseUrl), checked.inputs.taskId, name);
+        if (twice) checked.failures.push({ property: "taskId", reason: twice });
       }
       return checked;
     },
     async diff(_id, olds, news) {
-      // The stack's URL decides where a resource without its own baseUrl lives (see replacements).
+      // The provider's URL decides where a resource lives (see replacements).
       let configuredUrl: string | undefined;
       try {
         configuredUrl = currentSettings().baseUrl;
       } catch {
         configuredUrl = undefined; // check has reported it
       }
-      return rules.diff(olds, news, configuredUrl);
+      const diff = rules.diff(olds, news, configuredUrl);
+      // The plan says why: the dynamic-provider protocol carries no detailed diff, but this
+      // process's stderr is shown with the stack's diagnostics in preview and up.
+      for (const reason of diff.reasons) process.stderr.write(`${reason}\n`);
+      return { changes: diff.changes, replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
     },
     async create(inputs) {
       checked(name, rules.check, inputs);
@@ -223,7 +278,7 @@ export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
   delete: deleteTaskClaim,
 });
 
-export const taskAssignment = kind<TaskAssignmentInputs, TaskAssignmentState>("TaskAssignment", {
+export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("TaskAssignment", {
   check: checkTaskAssignment,
   diff: diffTaskAssignment,
   create: createTaskAssignment,

@@ -2,7 +2,7 @@
 // be. Values the engine does not know yet (preview of inputs computed by other resources) pass as
 // they are; they are checked again once known, before anything is sent.
 import { z } from "zod";
-import { checkBaseUrl, normaliseBaseUrl } from "../base-url";
+import { checkBaseUrl, platformOf } from "../base-url";
 
 /** The placeholder the engine sends for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -64,6 +64,19 @@ const flag = z
     }
   });
 
+/** What `up` does when refresh found the task held by someone else, or by nobody. */
+export const DRIFT_CHOICES = ["reclaim", "ignore", "fail"] as const;
+export type OnDrift = (typeof DRIFT_CHOICES)[number];
+
+const onDrift = z
+  .unknown()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value !== undefined && !(DRIFT_CHOICES as readonly unknown[]).includes(value)) {
+      ctx.addIssue({ code: "custom", message: `must be "reclaim", "ignore" or "fail", got ${shown(value)}` });
+    }
+  });
+
 const baseUrl = z
   .unknown()
   .optional()
@@ -79,6 +92,8 @@ const taskClaimSchema = z.object({
   taskId,
   takeOver: flag,
   releaseOnDestroy: flag,
+  adopt: flag,
+  onDrift,
   baseUrl,
 });
 
@@ -112,6 +127,8 @@ const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
           }
         }),
       releaseOnDestroy: flag,
+      adopt: flag,
+      onDrift,
       baseUrl,
     })
     .superRefine((value, ctx) => {
@@ -174,29 +191,44 @@ function placeholder(key: string): unknown {
       return "https://unknown.invalid";
     case "user":
       return "unknown";
+    case "onDrift":
+      return "reclaim";
     default:
       return false;
   }
 }
 
-export interface TaskClaimInputs {
+/** What both resources take besides what they hold the task for. */
+export interface OwnershipInputs {
   taskId: string;
-  takeOver: boolean;
   releaseOnDestroy: boolean;
+  /**
+   * Record a claim the account already holds (made by another stack, another resource, or by hand)
+   * instead of failing. An adopted claim is never released by this resource: it releases only
+   * what it claimed.
+   */
+  adopt: boolean;
+  /** After refresh found the task held by someone else or by nobody: claim it again, leave it, or fail. */
+  onDrift: OnDrift;
+  /** Must name the provider's platform (an explicit provider serves any other). */
   baseUrl?: string;
 }
 
-export interface TaskAssignmentInputs {
-  taskId: string;
+export interface TaskClaimInputs extends OwnershipInputs {
+  takeOver: boolean;
+}
+
+export interface TaskAssignmentInputs extends OwnershipInputs {
   user?: string;
   userId?: string;
-  releaseOnDestroy: boolean;
-  baseUrl?: string;
 }
 
-function withBaseUrl<T extends { baseUrl?: string }>(inputs: T): T {
-  if (typeof inputs.baseUrl === "string" && inputs.baseUrl !== UNKNOWN)
-    inputs.baseUrl = normaliseBaseUrl(inputs.baseUrl);
+/** Defaults, and the platform in one spelling: equivalent spellings of a URL are no change. */
+function withDefaults<T extends Partial<OwnershipInputs>>(inputs: T): T {
+  inputs.releaseOnDestroy ??= true;
+  inputs.adopt ??= false;
+  inputs.onDrift ??= "reclaim";
+  if (typeof inputs.baseUrl === "string" && inputs.baseUrl !== UNKNOWN) inputs.baseUrl = platformOf(inputs.baseUrl);
   return inputs;
 }
 
@@ -205,11 +237,12 @@ export function checkTaskClaimInputs(news: Record<string, unknown>): CheckOutcom
     "taskId",
     "takeOver",
     "releaseOnDestroy",
+    "adopt",
+    "onDrift",
     "baseUrl",
   ]);
   outcome.inputs.takeOver ??= false;
-  outcome.inputs.releaseOnDestroy ??= true;
-  withBaseUrl(outcome.inputs);
+  withDefaults(outcome.inputs);
   return outcome;
 }
 
@@ -219,9 +252,10 @@ export function checkTaskAssignmentInputs(news: Record<string, unknown>): CheckO
     "user",
     "userId",
     "releaseOnDestroy",
+    "adopt",
+    "onDrift",
     "baseUrl",
   ]);
-  outcome.inputs.releaseOnDestroy ??= true;
-  withBaseUrl(outcome.inputs);
+  withDefaults(outcome.inputs);
   return outcome;
 }

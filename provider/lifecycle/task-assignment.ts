@@ -1,62 +1,91 @@
-// TaskAssignment: "task X belongs to user Y" (a named approver), through IAP's assign. Plain
-// functions over the SDK client, like TaskClaim's.
+// TaskAssignment: "task X belongs to user Y" (a named approver), through IAP's assign, by a claim
+// this resource made (or adopted). Plain functions over the SDK client, like TaskClaim's, and the
+// same ownership rules (ownership.ts).
 import { sameUser, type Task } from "../../sdk";
-import { type CheckOutcome, checkTaskAssignmentInputs, type TaskAssignmentInputs } from "./inputs";
+import { type CheckOutcome, checkTaskAssignmentInputs, type OnDrift, type TaskAssignmentInputs } from "./inputs";
 import { OutcomeUnknownError, write } from "./outcome";
-import { type Diff, replacements } from "./task-claim";
 import {
+  acquire,
+  drifted,
+  driftReason,
+  driftRefusal,
+  type HeldClaim,
+  heldClaim,
+  releaseOwnClaim,
+  settledClaim,
+} from "./ownership";
+import { changedFlags, type Diff, replacements } from "./task-claim";
+import {
+  describe,
   factsOf,
   finishedMeanwhile,
   type Holder,
   isFinished,
   type LifecycleContext,
-  ownerOf,
   readTask,
-  releaseIfHeld,
   type TaskFacts,
 } from "./task-facts";
 
 export type { TaskAssignmentInputs } from "./inputs";
 
-export interface TaskAssignmentState extends TaskAssignmentInputs, TaskFacts {
-  /** The platform the task lives on: `baseUrl`, or `itential:baseUrl` when it was assigned. */
+export interface TaskAssignmentState extends TaskAssignmentInputs, TaskFacts, HeldClaim {
+  /** The platform the task lives on, in one spelling (the provider's `baseUrl`). */
   platformUrl: string;
   /** Username of the person the task is assigned to. */
   assignee: string;
   assigneeId: string;
 }
 
+/** As state may hold it: states written before `adopt` and `onDrift` existed lack them. */
+export type StoredTaskAssignment = Omit<TaskAssignmentState, "adopt" | "onDrift"> &
+  Partial<Pick<TaskAssignmentInputs, "adopt" | "onDrift">>;
+
 export function checkTaskAssignment(news: Record<string, unknown>): CheckOutcome<TaskAssignmentInputs> {
   return checkTaskAssignmentInputs(news);
 }
 
-function assigneeOf(state: TaskAssignmentState): Holder {
+function assigneeOf(state: StoredTaskAssignment): Holder {
   return { id: state.assigneeId, username: state.assignee };
 }
 
 /** The assignee named by the inputs differs from the one state records. */
-function assigneeChanged(olds: TaskAssignmentState, news: TaskAssignmentInputs): boolean {
+function assigneeChanged(olds: StoredTaskAssignment, news: TaskAssignmentInputs): boolean {
   if (news.userId !== undefined) return news.userId !== olds.assigneeId || olds.user !== undefined;
   return news.user !== olds.user || olds.userId !== undefined;
 }
 
-/** State says the task is open and held by someone other than the assignee (or by nobody). */
-export function needsAssignment(state: TaskAssignmentState): boolean {
-  return !isFinished(state.status) && !sameUser(ownerOf(state), assigneeOf(state));
+/** State says the task is open and the assignee's claim made by this resource is gone (or unknown). */
+export function needsAssignment(state: StoredTaskAssignment): boolean {
+  return state.status === undefined || drifted(state, assigneeOf(state), state);
 }
 
+const FLAGS = ["releaseOnDestroy", "adopt", "onDrift"] as const;
+const DEFAULTS = { releaseOnDestroy: true, adopt: false, onDrift: "reclaim" } as const;
+
 export function diffTaskAssignment(
-  olds: TaskAssignmentState,
+  olds: StoredTaskAssignment,
   news: TaskAssignmentInputs,
   configuredUrl?: string,
 ): Diff {
-  const replaces = replacements(olds, news, configuredUrl);
+  const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
+  const reassign = assigneeChanged(olds, news);
+  if (reassign)
+    reasons.push(`TaskAssignment: the assignee changes from ${olds.assignee} to ${news.user ?? news.userId}`);
+  let drift = false;
+  if (replaces.length === 0 && !unknown && !reassign) {
+    if (olds.status === undefined) {
+      drift = true;
+      reasons.push(
+        `TaskAssignment: the outcome of the assignment of task ${olds.taskId} is not known yet: up reads the task and settles it`,
+      );
+    } else if (needsAssignment(olds) && news.onDrift !== "ignore") {
+      drift = true;
+      reasons.push(driftReason("TaskAssignment", olds, assigneeOf(olds), news.onDrift));
+    }
+  }
   const changes =
-    replaces.length > 0 ||
-    assigneeChanged(olds, news) ||
-    news.releaseOnDestroy !== olds.releaseOnDestroy ||
-    needsAssignment(olds);
-  return { changes, replaces, deleteBeforeReplace: true };
+    replaces.length > 0 || unknown || reassign || changedFlags(olds, news, FLAGS, DEFAULTS).length > 0 || drift;
+  return { changes, replaces, deleteBeforeReplace: true, reasons };
 }
 
 /** The account the inputs name: looked up by username, or taken as given by id. */
@@ -64,22 +93,32 @@ async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInpu
   if (inputs.userId !== undefined) return { id: inputs.userId };
   const username = inputs.user as string;
   const account = await ctx.client.findAccount(username, ctx.call);
-  if (!account) throw new Error(`TaskAssignment: IAP has no account with the username "${username}"`);
+  if (!account)
+    throw new Error(`TaskAssignment: IAP at ${ctx.platformUrl} has no account with the username "${username}"`);
   if (account.inactive) throw new Error(`TaskAssignment: the IAP account "${username}" is inactive`);
   return { id: account.id, username: account.username };
 }
 
 /**
- * Assigns the task. An assign whose outcome is unknown fails with OutcomeUnknownError recording a
- * possible assignment: the inputs and the assignee, without the task's facts (no `status`).
+ * Assigns the task, unless the assignee already holds it (then adopted with `adopt`, else refused)
+ * or it is finished (returned as it is). An assign whose outcome is unknown fails with
+ * OutcomeUnknownError recording a possible assignment: the inputs and the assignee, without the
+ * task's facts (no `status`).
  */
-async function assign(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Promise<TaskAssignmentState> {
+async function assign(
+  ctx: LifecycleContext,
+  inputs: TaskAssignmentInputs,
+): Promise<{ task: Task; assignee: Holder; adopted: boolean; finished?: boolean }> {
   const assignee = await resolveAssignee(ctx, inputs);
-  let task: Task;
-  try {
-    task = await write(`TaskAssignment: the assignment of task ${inputs.taskId} to ${who(assignee)}`, () =>
+  const send = () =>
+    write(`TaskAssignment: the assignment of task ${inputs.taskId} to ${who(assignee)}`, () =>
       ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call),
     );
+  try {
+    // Assigning replaces whoever holds the task: that is what an assignment is for.
+    const got = await acquire(ctx, "TaskAssignment", inputs, assignee, send, send);
+    const username = assignee.username ?? (sameUser(got.task.owner, assignee) ? got.task.owner?.username : undefined);
+    return { ...got, assignee: { id: assignee.id, username } };
   } catch (error) {
     if (!(error instanceof OutcomeUnknownError)) throw error;
     throw error.recording({
@@ -87,22 +126,22 @@ async function assign(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Prom
       platformUrl: ctx.platformUrl,
       assignee: assignee.username ?? assignee.id,
       assigneeId: assignee.id,
-    } satisfies Omit<TaskAssignmentState, keyof TaskFacts>);
+    } satisfies Omit<TaskAssignmentState, keyof TaskFacts | keyof HeldClaim>);
   }
-  const username = assignee.username ?? (sameUser(task.owner, assignee) ? task.owner?.username : undefined);
-  return stateOf(ctx, inputs, task, { id: assignee.id, username });
 }
 
 function who(holder: Holder): string {
   return holder.username ?? `user ${holder.id}`;
 }
 
-function pickInputs(inputs: TaskAssignmentInputs): TaskAssignmentInputs {
+function pickInputs(inputs: StoredTaskAssignment | TaskAssignmentInputs): TaskAssignmentInputs {
   return {
     taskId: inputs.taskId,
     ...(inputs.user !== undefined ? { user: inputs.user } : {}),
     ...(inputs.userId !== undefined ? { userId: inputs.userId } : {}),
     releaseOnDestroy: inputs.releaseOnDestroy,
+    adopt: inputs.adopt ?? DEFAULTS.adopt,
+    onDrift: inputs.onDrift ?? DEFAULTS.onDrift,
     ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
   };
 }
@@ -112,6 +151,7 @@ function stateOf(
   inputs: TaskAssignmentInputs,
   task: Task,
   assignee: Holder,
+  held: HeldClaim,
 ): TaskAssignmentState {
   return {
     ...pickInputs(inputs),
@@ -119,62 +159,80 @@ function stateOf(
     ...factsOf(task, [assignee]),
     assignee: assignee.username ?? assignee.id,
     assigneeId: assignee.id,
+    ...held,
   };
 }
 
-/** Assigns the task; an unknown username fails naming it, and a failure leaves nothing in state. */
+/**
+ * Assigns the task; an unknown username fails naming it, a task the assignee already holds is
+ * refused unless `adopt`, and a failure leaves nothing in state.
+ */
 export async function createTaskAssignment(
   ctx: LifecycleContext,
   inputs: TaskAssignmentInputs,
 ): Promise<TaskAssignmentState> {
-  return assign(ctx, inputs);
+  const got = await assign(ctx, inputs);
+  if (got.finished) {
+    throw new Error(`TaskAssignment: ${describe(got.task)} is ${got.task.status}: there is nothing left to assign`);
+  }
+  return stateOf(ctx, inputs, got.task, got.assignee, heldClaim(got.task, got.assignee, got.adopted));
 }
 
 export async function readTaskAssignment(
   ctx: LifecycleContext,
-  state: TaskAssignmentState,
+  state: StoredTaskAssignment,
 ): Promise<TaskAssignmentState | undefined> {
   const task = await readTask(ctx, state.taskId);
   if (!task) return undefined;
   return refreshed(ctx, state, task);
 }
 
-/** `state` with the task's facts as IAP has them now. */
-function refreshed(ctx: LifecycleContext, state: TaskAssignmentState, task: Task): TaskAssignmentState {
+/** `state` with the task's facts as IAP has them now; which claim is this resource's is kept. */
+function refreshed(ctx: LifecycleContext, state: StoredTaskAssignment, task: Task): TaskAssignmentState {
+  const facts = factsOf(task, [assigneeOf(state)]);
   return {
     ...pickInputs(state),
     platformUrl: state.platformUrl ?? ctx.platformUrl,
-    ...factsOf(task, [assigneeOf(state)]),
+    ...facts,
     assignee: state.assignee,
     assigneeId: state.assigneeId,
+    ...settledClaim(state, facts, assigneeOf(state)),
   };
 }
 
 /**
- * Re-assigns when the assignee changed or state shows the task taken from them; else IAP is not
- * called. A finished task (the work is done) is not assigned again: the new inputs are recorded,
- * while `assignee` and `owner` keep saying who had it, as TaskClaim counts a finished task done.
+ * Re-assigns when the assignee changed, or on drift as `onDrift` says (a possible assignment is
+ * always settled); else IAP is not called. A finished task (the work is done) is not assigned
+ * again: the new inputs are recorded, while `assignee` and `owner` keep saying who had it.
  */
 export async function updateTaskAssignment(
   ctx: LifecycleContext,
-  stored: TaskAssignmentState,
+  stored: StoredTaskAssignment,
   news: TaskAssignmentInputs,
 ): Promise<TaskAssignmentState> {
-  // A possible assignment (no facts: its outcome was unknown) is settled first.
-  const olds = stored.status === undefined ? await readTaskAssignment(ctx, stored) : stored;
-  if (!olds) throw new Error(`TaskAssignment: task ${stored.taskId} no longer exists`);
-  const { taskId: _t, user: _u, userId: _i, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds;
+  const possible = stored.status === undefined;
+  const olds = possible ? await readTaskAssignment(ctx, stored) : (stored as TaskAssignmentState);
+  if (!olds) throw new Error(`TaskAssignment: task ${stored.taskId} no longer exists on ${ctx.platformUrl}`);
+  const { taskId: _t, user: _u, userId: _i, releaseOnDestroy: _r, adopt: _a, onDrift: _d, baseUrl: _b, ...kept } = olds;
   const recorded: TaskAssignmentState = { ...pickInputs(news), ...kept };
-  if (isFinished(olds.status) || (!assigneeChanged(olds, news) && !needsAssignment(olds))) return recorded;
+  if (isFinished(olds.status)) return recorded;
+  if (!assigneeChanged(olds, news)) {
+    if (!needsAssignment(olds)) return recorded;
+    const onDrift: OnDrift = possible ? "reclaim" : news.onDrift;
+    if (onDrift === "ignore") return recorded;
+    if (onDrift === "fail") throw driftRefusal("TaskAssignment", olds, assigneeOf(olds));
+  }
   try {
-    return await assign(ctx, news);
+    const got = await assign(ctx, news);
+    if (got.finished) return refreshed(ctx, recorded, got.task);
+    return stateOf(ctx, news, got.task, got.assignee, heldClaim(got.task, got.assignee, got.adopted));
   } catch (error) {
+    if (error instanceof OutcomeUnknownError) throw error;
     return refreshed(ctx, recorded, await finishedMeanwhile(ctx, news.taskId, error));
   }
 }
 
-/** Releases the task if the assignee still holds it and it is open. */
-export async function deleteTaskAssignment(ctx: LifecycleContext, state: TaskAssignmentState): Promise<void> {
-  if (state.releaseOnDestroy === false) return;
-  await releaseIfHeld(ctx, state.taskId, assigneeOf(state), "TaskAssignment");
+/** Releases the task if IAP still shows the assignee's claim this resource made, and it is open. */
+export async function deleteTaskAssignment(ctx: LifecycleContext, state: StoredTaskAssignment): Promise<void> {
+  await releaseOwnClaim(ctx, "TaskAssignment", state, async () => assigneeOf(state));
 }

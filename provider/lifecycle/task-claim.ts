@@ -1,27 +1,35 @@
-// TaskClaim: "the account this stack runs as holds task X". The rules, as plain functions over the
-// SDK client, with no Pulumi import: the dynamic provider (dynamic/host.ts) adapts them, and a
-// native provider could serve the same functions later.
-import { sameUser, type Task, TaskStateError } from "../../sdk";
-import { normaliseBaseUrl } from "../base-url";
-import { type CheckOutcome, checkTaskClaimInputs, type TaskClaimInputs, UNKNOWN } from "./inputs";
+// TaskClaim: "the account this stack runs as holds task X, by a claim this resource made (or
+// adopted)". The rules, as plain functions over the SDK client, with no Pulumi import: the dynamic
+// provider (dynamic/host.ts) adapts them, and a native provider can serve the same functions.
+import { type Task, TaskStateError } from "../../sdk";
+import { platformOf } from "../base-url";
+import { type CheckOutcome, checkTaskClaimInputs, type OnDrift, type TaskClaimInputs, UNKNOWN } from "./inputs";
 import { OutcomeUnknownError, write } from "./outcome";
 import {
+  acquire,
+  drifted,
+  driftReason,
+  driftRefusal,
+  type HeldClaim,
+  heldClaim,
+  releaseOwnClaim,
+  settledClaim,
+} from "./ownership";
+import {
+  describe,
   factsOf,
   finishedMeanwhile,
   type Holder,
-  isFinished,
   type LifecycleContext,
-  ownerOf,
   readTask,
-  releaseIfHeld,
   type TaskFacts,
 } from "./task-facts";
 
 export type { TaskClaimInputs } from "./inputs";
 
-/** What state records: the inputs, the task's facts, and the account the claim is made for. */
-export interface TaskClaimState extends TaskClaimInputs, TaskFacts {
-  /** The platform the task lives on: `baseUrl`, or `itential:baseUrl` when the claim was made. */
+/** What state records: the inputs, the task's facts, the account the claim is for, and which claim. */
+export interface TaskClaimState extends TaskClaimInputs, TaskFacts, HeldClaim {
+  /** The platform the task lives on, in one spelling (the provider's `baseUrl`). */
   platformUrl: string;
   /** Username of the account this resource claims the task for (the provider's credentials). */
   claimant: string;
@@ -30,18 +38,26 @@ export interface TaskClaimState extends TaskClaimInputs, TaskFacts {
 
 /**
  * What state may hold: a settled claim, or a possible claim, recorded when a claim's outcome was
- * unknown (outcome.ts). A possible claim has no facts (no `status`: they are unknown) and may not
- * know its claimant yet; refresh, update and delete learn both before they act.
+ * unknown (outcome.ts). A possible claim has no facts (no `status`: they are unknown) and no
+ * `heldSince`; refresh, update and delete learn both before they act. States written before
+ * `adopt`, `onDrift` and `heldSince` existed read as `adopt: false`, `onDrift: "reclaim"`, and a
+ * claim time learnt at the next refresh.
  */
-export type StoredTaskClaim = TaskClaimInputs &
+export type StoredTaskClaim = Omit<TaskClaimInputs, "adopt" | "onDrift"> &
+  Partial<Pick<TaskClaimInputs, "adopt" | "onDrift">> &
   TaskFacts &
+  HeldClaim &
   Partial<Pick<TaskClaimState, "claimant" | "claimantId" | "platformUrl">>;
 
-/** The change a diff reports, in the shape the engine takes. */
+/**
+ * The change a diff reports, in the shape the engine takes, with the reasons a reviewer reads in
+ * the plan (the dynamic provider prints them; a native provider puts them in its detailed diff).
+ */
 export interface Diff {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
+  reasons: string[];
 }
 
 export function checkTaskClaim(news: Record<string, unknown>): CheckOutcome<TaskClaimInputs> {
@@ -54,43 +70,75 @@ function claimantOf(state: StoredTaskClaim): Holder | undefined {
 
 /** The account the claim is for: as state records it, or (a possible claim) the one we act as. */
 async function claimantFor(ctx: LifecycleContext, state: StoredTaskClaim): Promise<Holder> {
-  const known = claimantOf(state);
-  if (known) return known;
+  return claimantOf(state) ?? whoWeAre(ctx);
+}
+
+async function whoWeAre(ctx: LifecycleContext): Promise<Holder> {
   const me = await ctx.me();
   return { id: me.id, username: me.username };
 }
 
 /**
- * State says the task is open and not ours (a person released or re-took it), or does not know
- * (a possible claim): the next up claims it.
+ * State says the task is open and this resource's claim is gone (a person released or took it, or
+ * it was claimed again under another claim), or does not know (a possible claim): `up` acts on it
+ * as `onDrift` says.
  */
 export function needsClaim(state: StoredTaskClaim): boolean {
-  const claimant = claimantOf(state);
-  return !isFinished(state.status) && (!claimant || !sameUser(ownerOf(state), claimant));
+  return state.status === undefined || drifted(state, claimantOf(state), state);
 }
 
 /**
- * Properties whose change means another claim: another task, or another platform. The platform is
- * compared as used: the resource's `baseUrl`, else the configured `itential:baseUrl`
- * (`configuredUrl`), against the one state recorded, so changing the stack's URL moves the claim
- * rather than leaving it behind on the old platform.
+ * Properties whose change means another claim: another task, or another platform, with the
+ * reasons. The platform is compared as used: the resource's `baseUrl`, else the provider's
+ * (`configuredUrl`), against the one state recorded, each in one spelling, so `HTTP://IAP:443/`
+ * and `https://iap` are no change while a provider moved to another platform moves the claim.
+ * An unknown task id is a possible change, never a certain replace: `up` decides once it is known.
  */
 export function replacements(
   olds: { taskId: string; baseUrl?: string; platformUrl?: string },
   news: { taskId: string; baseUrl?: string },
   configuredUrl?: string,
-) {
+): { replaces: string[]; reasons: string[]; unknown: boolean } {
   const replaces: string[] = [];
-  if (news.taskId === UNKNOWN || news.taskId !== olds.taskId) replaces.push("taskId");
+  const reasons: string[] = [];
+  let unknown = false;
+  if (news.taskId === UNKNOWN) {
+    unknown = true;
+    reasons.push(
+      `taskId is not known until the resources it comes from are updated: up replaces the claim on task ${olds.taskId} only if it changes`,
+    );
+  } else if (news.taskId !== olds.taskId) {
+    replaces.push("taskId");
+    reasons.push(
+      `taskId changes from ${olds.taskId} to ${news.taskId}: the claim on the old task is released (if this resource made it), then the new task claimed`,
+    );
+  }
   const before = olds.platformUrl ?? olds.baseUrl;
   const after = news.baseUrl ?? configuredUrl;
-  if (
-    after === UNKNOWN ||
-    (before !== undefined && after !== undefined && normaliseBaseUrl(before) !== normaliseBaseUrl(after))
-  ) {
+  if (after === UNKNOWN) {
+    unknown = true;
+  } else if (before !== undefined && after !== undefined && platformOf(before) !== platformOf(after)) {
     replaces.push("baseUrl");
+    reasons.push(
+      `the platform changes from ${platformOf(before)} to ${platformOf(after)}: the claim on ${platformOf(before)} can only ` +
+        `be released with credentials for it, which this provider does not send there (set releaseOnDestroy: false first ` +
+        "to leave it, or destroy it while the old platform is still configured)",
+    );
   }
-  return replaces;
+  return { replaces, reasons, unknown };
+}
+
+const TASK_CLAIM_FLAGS = ["takeOver", "releaseOnDestroy", "adopt", "onDrift"] as const;
+const DEFAULTS = { takeOver: false, releaseOnDestroy: true, adopt: false, onDrift: "reclaim" } as const;
+
+/** Inputs that change only what state records, as state has them (older states lack some). */
+export function changedFlags<K extends string>(
+  olds: Partial<Record<K, unknown>>,
+  news: Partial<Record<K, unknown>>,
+  keys: readonly K[],
+  defaults: Partial<Record<K, unknown>>,
+): K[] {
+  return keys.filter((k) => (news[k] ?? defaults[k]) !== (olds[k] ?? defaults[k]));
 }
 
 /**
@@ -99,76 +147,118 @@ export function replacements(
  * same task first and then releasing the old resource would leave it unclaimed.
  */
 export function diffTaskClaim(olds: StoredTaskClaim, news: TaskClaimInputs, configuredUrl?: string): Diff {
-  const replaces = replacements(olds, news, configuredUrl);
-  const flags = news.takeOver !== olds.takeOver || news.releaseOnDestroy !== olds.releaseOnDestroy;
-  return { changes: replaces.length > 0 || flags || needsClaim(olds), replaces, deleteBeforeReplace: true };
+  const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
+  const flags = changedFlags(olds, news, TASK_CLAIM_FLAGS, DEFAULTS);
+  let drift = false;
+  if (replaces.length === 0 && !unknown) {
+    if (olds.status === undefined) {
+      drift = true;
+      reasons.push(
+        `TaskClaim: the outcome of the claim of task ${olds.taskId} is not known yet: up reads the task and settles it`,
+      );
+    } else if (needsClaim(olds) && news.onDrift !== "ignore") {
+      drift = true;
+      reasons.push(driftReason("TaskClaim", olds, claimantOf(olds), news.onDrift));
+    }
+  }
+  return {
+    changes: replaces.length > 0 || unknown || flags.length > 0 || drift,
+    replaces,
+    deleteBeforeReplace: true,
+    reasons,
+  };
 }
 
 /**
- * Claims the task (or, with takeOver, assigns it to ourselves when another holds it). A claim or
- * assign whose outcome is unknown fails with OutcomeUnknownError, which the caller completes with
- * what state should record.
+ * Claims the task for `me` after `acquire` found it free (or, with takeOver, assigns it to `me`
+ * when another holds it). A claim or assign whose outcome is unknown fails with
+ * OutcomeUnknownError, which the caller completes with what state should record.
  */
-async function claim(ctx: LifecycleContext, inputs: TaskClaimInputs): Promise<{ task: Task; claimant: Holder }> {
-  let task: Task;
-  try {
-    task = await write(`TaskClaim: the claim of task ${inputs.taskId}`, () =>
-      ctx.client.claimTask(inputs.taskId, ctx.call),
-    );
-  } catch (error) {
-    if (!(error instanceof TaskStateError && error.reason === "claimed-by-another")) throw error;
+function claimFor(ctx: LifecycleContext, inputs: TaskClaimInputs, me: Holder) {
+  const takeOver = (task: Task): Promise<Task> => {
     if (!inputs.takeOver) {
-      throw new Error(`${error.message}. Set takeOver: true to take it over, or ask them to release it.`);
+      const owner = task.owner?.username ?? task.owner?.id;
+      const since = task.claimTime ? ` since ${task.claimTime}` : "";
+      throw new Error(
+        `TaskClaim: ${describe(task)} is claimed by ${owner}${since}. Nothing was sent. Set takeOver: true to take it over, ` +
+          'ask them to release it, or (for a claim made after this resource\'s) set onDrift: "ignore" to leave it.',
+      );
     }
-    const me = await ctx.me();
-    task = await write(`TaskClaim: the take-over of task ${inputs.taskId} (assigned to ${me.username})`, () =>
+    return write(`TaskClaim: the take-over of task ${inputs.taskId} (assigned to ${me.username ?? me.id})`, () =>
       ctx.client.assignTask(inputs.taskId, me.id, ctx.call),
     );
-  }
-  // The claim succeeded, so its owner is us; IAP may name it by id alone.
-  const claimant = task.owner?.username && task.owner.id ? task.owner : await ctx.me();
-  return { task, claimant: { id: claimant.id, username: claimant.username } };
+  };
+  const claim = async (): Promise<Task> => {
+    try {
+      return await write(`TaskClaim: the claim of task ${inputs.taskId}`, () =>
+        ctx.client.claimTask(inputs.taskId, ctx.call),
+      );
+    } catch (error) {
+      // A person claimed it between our read and our claim.
+      if (error instanceof TaskStateError && error.reason === "claimed-by-another") {
+        const task = await readTask(ctx, inputs.taskId);
+        if (task?.owner) return takeOver(task);
+      }
+      throw error;
+    }
+  };
+  return acquire(ctx, "TaskClaim", inputs, me, claim, takeOver);
 }
 
-function stateOf(ctx: LifecycleContext, inputs: TaskClaimInputs, task: Task, claimant: Holder): TaskClaimState {
+function stateOf(
+  ctx: LifecycleContext,
+  inputs: TaskClaimInputs,
+  task: Task,
+  claimant: Holder,
+  held: HeldClaim,
+): TaskClaimState {
   return {
     ...pickInputs(inputs),
     platformUrl: ctx.platformUrl,
     ...factsOf(task, [claimant]),
     claimant: claimant.username ?? claimant.id,
     claimantId: claimant.id,
+    ...held,
   };
 }
 
-function pickInputs(inputs: TaskClaimInputs): TaskClaimInputs {
+function pickInputs(inputs: StoredTaskClaim): TaskClaimInputs {
   return {
     taskId: inputs.taskId,
     takeOver: inputs.takeOver,
     releaseOnDestroy: inputs.releaseOnDestroy,
+    adopt: inputs.adopt ?? DEFAULTS.adopt,
+    onDrift: inputs.onDrift ?? DEFAULTS.onDrift,
     ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
   };
 }
 
 /** The possible claim state records when a claim's outcome is unknown: inputs and claimant, no facts. */
-function possibleClaim(ctx: LifecycleContext, inputs: TaskClaimInputs, claimant: Holder | undefined): StoredTaskClaim {
+function possibleClaim(ctx: LifecycleContext, inputs: TaskClaimInputs, claimant: Holder): StoredTaskClaim {
   return {
     ...pickInputs(inputs),
     platformUrl: ctx.platformUrl,
-    ...(claimant ? { claimant: claimant.username ?? claimant.id, claimantId: claimant.id } : {}),
+    claimant: claimant.username ?? claimant.id,
+    claimantId: claimant.id,
   };
 }
 
 /**
- * Claims the task. A task this account already holds is adopted without error: our answer to
- * `pulumi import`, which dynamic resources cannot use. A refused claim leaves nothing in state; a
- * claim whose outcome is unknown fails with OutcomeUnknownError recording a possible claim.
+ * Claims the task for the account the provider acts as. A task that account already holds is
+ * refused, naming the fixes, unless `adopt` (then recorded, and never released by this resource).
+ * A refused claim leaves nothing in state; a claim whose outcome is unknown fails with
+ * OutcomeUnknownError recording a possible claim.
  */
 export async function createTaskClaim(ctx: LifecycleContext, inputs: TaskClaimInputs): Promise<TaskClaimState> {
+  const me = await whoWeAre(ctx);
   try {
-    const { task, claimant } = await claim(ctx, inputs);
-    return stateOf(ctx, inputs, task, claimant);
+    const got = await claimFor(ctx, inputs, me);
+    if (got.finished) {
+      throw new Error(`TaskClaim: ${describe(got.task)} is ${got.task.status}: there is nothing left to claim`);
+    }
+    return stateOf(ctx, inputs, got.task, me, heldClaim(got.task, me, got.adopted));
   } catch (error) {
-    if (error instanceof OutcomeUnknownError) throw error.recording(possibleClaim(ctx, inputs, undefined));
+    if (error instanceof OutcomeUnknownError) throw error.recording(possibleClaim(ctx, inputs, me));
     throw error;
   }
 }
@@ -183,45 +273,61 @@ export async function readTaskClaim(
   return refreshed(ctx, state, task, await claimantFor(ctx, state));
 }
 
-/** `state` with the task's facts as IAP has them now. */
+/** `state` with the task's facts as IAP has them now; which claim is this resource's is kept. */
 function refreshed(ctx: LifecycleContext, state: StoredTaskClaim, task: Task, claimant: Holder): TaskClaimState {
+  const facts = factsOf(task, [claimant]);
   return {
     ...pickInputs(state),
     platformUrl: state.platformUrl ?? ctx.platformUrl,
-    ...factsOf(task, [claimant]),
+    ...facts,
     claimant: claimant.username ?? claimant.id,
     claimantId: claimant.id,
+    ...settledClaim(state, facts, claimant),
   };
 }
 
 /**
- * Re-claims when state shows the task open and not ours; otherwise only the flags change and IAP is
- * not called. Always returns the full state (an update without outputs would wipe them).
+ * Acts on drift as `onDrift` says (a possible claim is always settled: its own claim's outcome is
+ * not drift); otherwise only the flags change and IAP is not called. Always returns the full state
+ * (an update without outputs would wipe them).
  */
 export async function updateTaskClaim(
   ctx: LifecycleContext,
   stored: StoredTaskClaim,
   news: TaskClaimInputs,
 ): Promise<TaskClaimState> {
+  const possible = stored.status === undefined;
   // A possible claim is settled first: it may be ours already, or its task finished meanwhile.
-  const olds = stored.status === undefined ? await readTaskClaim(ctx, stored) : stored;
-  if (!olds) throw new Error(`TaskClaim: task ${stored.taskId} no longer exists`);
-  const { taskId: _t, takeOver: _o, releaseOnDestroy: _r, baseUrl: _b, ...kept } = olds as TaskClaimState;
-  const recorded: TaskClaimState = { ...pickInputs(news), ...kept };
+  const olds = possible ? await readTaskClaim(ctx, stored) : (stored as TaskClaimState);
+  if (!olds) throw new Error(`TaskClaim: task ${stored.taskId} no longer exists on ${ctx.platformUrl}`);
+  const claimant = await claimantFor(ctx, olds);
+  const recorded = refreshedInputs(olds, news);
   if (!needsClaim(olds)) return recorded;
+  const onDrift: OnDrift = possible ? "reclaim" : news.onDrift;
+  if (onDrift === "ignore") return recorded;
+  if (onDrift === "fail") throw driftRefusal("TaskClaim", olds, claimant);
+  const me = await whoWeAre(ctx);
   try {
-    const { task, claimant } = await claim(ctx, news);
-    return stateOf(ctx, news, task, claimant);
+    const got = await claimFor(ctx, news, me);
+    if (got.finished) return refreshed(ctx, recorded, got.task, claimant);
+    return stateOf(ctx, news, got.task, me, heldClaim(got.task, me, got.adopted));
   } catch (error) {
-    if (error instanceof OutcomeUnknownError) throw error.recording(possibleClaim(ctx, news, claimantOf(olds)));
+    if (error instanceof OutcomeUnknownError) throw error.recording(possibleClaim(ctx, news, me));
     // Approved since the last refresh: nothing is left to hold, and that is no error.
-    const task = await finishedMeanwhile(ctx, news.taskId, error);
-    return refreshed(ctx, recorded, task, { id: recorded.claimantId, username: recorded.claimant });
+    return refreshed(ctx, recorded, await finishedMeanwhile(ctx, news.taskId, error), claimant);
   }
 }
 
-/** Releases the task if we still hold it and it is open; `releaseOnDestroy: false` leaves it held. */
+/** `state` with the new inputs: what an update that sends nothing records. */
+function refreshedInputs(state: TaskClaimState, news: TaskClaimInputs): TaskClaimState {
+  const { taskId: _t, takeOver: _o, releaseOnDestroy: _r, adopt: _a, onDrift: _d, baseUrl: _b, ...kept } = state;
+  return { ...pickInputs(news), ...kept };
+}
+
+/**
+ * Releases the task if IAP still shows the claim this resource made and it is open;
+ * `releaseOnDestroy: false` and an adopted claim leave it held.
+ */
 export async function deleteTaskClaim(ctx: LifecycleContext, state: StoredTaskClaim): Promise<void> {
-  if (state.releaseOnDestroy === false) return;
-  await releaseIfHeld(ctx, state.taskId, await claimantFor(ctx, state), "TaskClaim");
+  await releaseOwnClaim(ctx, "TaskClaim", state, () => claimantFor(ctx, state));
 }

@@ -112,36 +112,6 @@ export async function readTask(ctx: LifecycleContext, id: string): Promise<Task 
 }
 
 /**
- * Releases task `id` if `holder` still holds it and it is still open. Gone, finished, released or
- * taken by someone else all count as done: there is nothing of ours left to give back. A release
- * IAP refuses while `holder` still holds the task (our credentials may not release it) is an error,
- * so the resource stays in state rather than state forgetting a claim that is still there.
- */
-export async function releaseIfHeld(ctx: LifecycleContext, id: string, holder: Holder, what: string): Promise<void> {
-  const task = await readTask(ctx, id);
-  if (!task || isFinished(task.status) || !sameUser(task.owner, holder)) return;
-  try {
-    await ctx.client.releaseTask(id, ctx.call);
-  } catch (error) {
-    if (error instanceof TaskStateError) {
-      if (error.reason === "claimed-by-another" && sameUser(error.owner, holder)) {
-        const me = await ctx.me().catch(() => undefined);
-        throw new Error(
-          `${what}: ${describe(task)} is still held by ${holder.username ?? holder.id}, and IAP does not let ` +
-            `${me?.username ?? "the configured account"} release it (IAP usually lets only the holder or an ` +
-            "administrator release a task). Set an administrator's credentials in the stack config and run " +
-            "`pulumi up` (destroy uses the provider configuration the last update stored), then destroy again; " +
-            "or set releaseOnDestroy: false and run `pulumi up` to leave the task held.",
-        );
-      }
-      return; // finished, released or taken by someone else meanwhile
-    }
-    if (await isGone(ctx, id, error)) return;
-    throw error;
-  }
-}
-
-/**
  * For an update whose write IAP refused: when the refusal is that the task finished meanwhile (the
  * approval was given since the last refresh), the task as it is now, since nothing is left to hold
  * and that is no error; otherwise the refusal, rethrown.

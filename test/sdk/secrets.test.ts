@@ -301,7 +301,7 @@ describe("credentials are not reachable through the objects that hold them", () 
   });
 });
 
-describe("Basic credentials over plain http to another machine", () => {
+describe("credentials over plain http to another machine", () => {
   /** A proxy that answers every request itself, so a client can "reach" any host name. */
   async function answeringProxy() {
     return serve((_req, res) => reply(res, 200, WHOAMI));
@@ -343,7 +343,6 @@ describe("Basic credentials over plain http to another machine", () => {
     ["http to this machine", "http://127.0.0.1:3000", "basic"],
     ["http to localhost", "http://localhost:3000", "basic"],
     ["http to ::1", "http://[::1]:3000", "basic"],
-    ["a token login over http (the password travels once, not on every request)", "http://iap.example.com", "login"],
   ] as const)("no warning for %s", (_what, baseUrl, type) => {
     const warnings: string[] = [];
     new OperationsManagerClient({
@@ -352,5 +351,23 @@ describe("Basic credentials over plain http to another machine", () => {
       logger: { debug: () => {}, warn: (message) => warnings.push(message) },
     });
     expect(warnings).toEqual([]);
+  });
+
+  // Every kind of credential crosses the wire readable over http: a login sends the password once
+  // and then a token in every URL, a token and an OAuth bearer go with every request.
+  test.each([
+    ["a token login", { type: "login", username: "svc-pipeline", password: "pipeline-secret" }, /password .* token/],
+    ["a token", { type: "token", token: "tok-secret" }, /token is sent in every request/],
+    ["OAuth", { type: "oauth", clientId: "c", clientSecret: "client-secret" }, /client secret .* bearer token/],
+  ] as const)("%s over http to another machine warns too, naming no secret", (_what, auth, pattern) => {
+    const warnings: string[] = [];
+    new OperationsManagerClient({
+      baseUrl: "http://iap.example.com",
+      auth,
+      logger: { debug: () => {}, warn: (message) => warnings.push(message) },
+    });
+    expect(warnings).toEqual([expect.stringMatching(pattern)]);
+    expect(warnings[0]).toContain("iap.example.com");
+    expect(warnings[0]).not.toMatch(/pipeline-secret|tok-secret|client-secret/);
   });
 });
