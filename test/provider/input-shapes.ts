@@ -120,6 +120,8 @@ export const resourceInputs = fc.record(
     taskId: fc.oneof(taskIdShapes, anything),
     takeOver: anything,
     releaseOnDestroy: anything,
+    adopt: anything,
+    onDrift: fc.oneof(fc.constantFrom("reclaim", "ignore", "fail", "Reclaim", " fail"), anything),
     baseUrl: fc.oneof(urlShapes, anything),
     user: fc.oneof(usernames, anything),
     userId: fc.oneof(objectIdShapes, anything),

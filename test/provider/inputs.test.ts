@@ -8,14 +8,58 @@ const USER = "65a000000000000000000001";
 
 test("valid TaskClaim inputs get their defaults", () => {
   expect(checkTaskClaimInputs({ taskId: TASK })).toEqual({
-    inputs: { taskId: TASK, takeOver: false, releaseOnDestroy: true },
+    inputs: { taskId: TASK, takeOver: false, releaseOnDestroy: true, adopt: false, onDrift: "reclaim" },
     failures: [],
   });
   expect(
-    checkTaskClaimInputs({ taskId: TASK, takeOver: true, releaseOnDestroy: false, baseUrl: "https://iap:3443/" }),
+    checkTaskClaimInputs({
+      taskId: TASK,
+      takeOver: true,
+      releaseOnDestroy: false,
+      adopt: true,
+      onDrift: "fail",
+      baseUrl: "https://iap:3443/",
+    }),
   ).toEqual({
-    inputs: { taskId: TASK, takeOver: true, releaseOnDestroy: false, baseUrl: "https://iap:3443" },
+    inputs: {
+      taskId: TASK,
+      takeOver: true,
+      releaseOnDestroy: false,
+      adopt: true,
+      onDrift: "fail",
+      baseUrl: "https://iap:3443",
+    },
     failures: [],
+  });
+});
+
+test("baseUrl is recorded in one spelling: scheme and host lower-cased, default port and trailing slashes dropped", () => {
+  const spelled = (baseUrl: string) => checkTaskClaimInputs({ taskId: TASK, baseUrl }).inputs.baseUrl;
+  expect(spelled("HTTP://127.0.0.1:4123/")).toBe("http://127.0.0.1:4123");
+  expect(spelled("HTTPS://IAP.Example.com:443//")).toBe("https://iap.example.com");
+  expect(spelled("http://iap.example.com:80")).toBe("http://iap.example.com");
+  // Another port, or a path (a platform behind a proxy), is kept: it names another platform.
+  expect(spelled("https://iap.example.com:3443")).toBe("https://iap.example.com:3443");
+  expect(spelled("https://proxy.example.com/iap/")).toBe("https://proxy.example.com/iap");
+  expect(checkTaskAssignmentInputs({ taskId: TASK, user: "a", baseUrl: "HTTP://X:80/" }).inputs.baseUrl).toBe(
+    "http://x",
+  );
+});
+
+test("adopt and onDrift: a flag, and one of reclaim, ignore or fail", () => {
+  expect(checkTaskClaimInputs({ taskId: TASK, adopt: "yes", onDrift: "retake" }).failures).toEqual([
+    { property: "adopt", reason: 'must be true or false, got the string "yes"' },
+    { property: "onDrift", reason: 'must be "reclaim", "ignore" or "fail", got the string "retake"' },
+  ]);
+  expect(
+    checkTaskAssignmentInputs({ taskId: TASK, user: "alice", adopt: 1, onDrift: "IGNORE" }).failures.map(
+      (f) => f.property,
+    ),
+  ).toEqual(["adopt", "onDrift"]);
+  expect(checkTaskAssignmentInputs({ taskId: TASK, user: "alice", onDrift: "ignore" }).inputs).toMatchObject({
+    adopt: false,
+    onDrift: "ignore",
+    releaseOnDestroy: true,
   });
 });
 
@@ -43,7 +87,14 @@ test("each invalid TaskClaim input is named with what it must be", () => {
 
 test("values unknown during preview pass, and stay unknown", () => {
   expect(checkTaskClaimInputs({ taskId: UNKNOWN, baseUrl: UNKNOWN, takeOver: UNKNOWN })).toEqual({
-    inputs: { taskId: UNKNOWN, baseUrl: UNKNOWN, takeOver: UNKNOWN, releaseOnDestroy: true },
+    inputs: {
+      taskId: UNKNOWN,
+      baseUrl: UNKNOWN,
+      takeOver: UNKNOWN,
+      releaseOnDestroy: true,
+      adopt: false,
+      onDrift: "reclaim",
+    },
     failures: [],
   });
   expect(checkTaskAssignmentInputs({ taskId: TASK, user: UNKNOWN }).failures).toEqual([]);
@@ -53,7 +104,7 @@ test("values unknown during preview pass, and stay unknown", () => {
 
 test("TaskAssignment needs exactly one of user and userId", () => {
   expect(checkTaskAssignmentInputs({ taskId: TASK, user: "alice" })).toEqual({
-    inputs: { taskId: TASK, user: "alice", releaseOnDestroy: true },
+    inputs: { taskId: TASK, user: "alice", releaseOnDestroy: true, adopt: false, onDrift: "reclaim" },
     failures: [],
   });
   expect(checkTaskAssignmentInputs({ taskId: TASK, userId: USER }).failures).toEqual([]);
@@ -75,6 +126,8 @@ const SPEC = {
     typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
   takeOver: (v: unknown) => typeof v === "boolean",
   releaseOnDestroy: (v: unknown) => typeof v === "boolean",
+  adopt: (v: unknown) => typeof v === "boolean",
+  onDrift: (v: unknown) => v === "reclaim" || v === "ignore" || v === "fail",
   baseUrl: (v: unknown) => {
     if (typeof v !== "string") return false;
     try {
@@ -104,14 +157,14 @@ test("any input at all: check never throws, names exactly the properties that ar
       const wrong: string[] = [];
       const claim = checkTaskClaimInputs(news as Record<string, unknown>);
       const claimFailed = new Set(claim.failures.map((f) => f.property));
-      for (const key of ["taskId", "takeOver", "releaseOnDestroy", "baseUrl"] as const) {
+      for (const key of ["taskId", "takeOver", "releaseOnDestroy", "adopt", "onDrift", "baseUrl"] as const) {
         if (claimFailed.has(key) === fine(news, key)) wrong.push(`TaskClaim ${key}: failed=${claimFailed.has(key)}`);
       }
       if (claimFailed.size !== claim.failures.length) wrong.push("TaskClaim: two failures for one property");
 
       const assignment = checkTaskAssignmentInputs(news as Record<string, unknown>);
       const assignmentFailed = new Set(assignment.failures.map((f) => f.property));
-      for (const key of ["taskId", "releaseOnDestroy", "baseUrl", "userId"] as const) {
+      for (const key of ["taskId", "releaseOnDestroy", "adopt", "onDrift", "baseUrl", "userId"] as const) {
         if (assignmentFailed.has(key) === fine(news, key)) {
           wrong.push(`TaskAssignment ${key}: failed=${assignmentFailed.has(key)}`);
         }
@@ -130,7 +183,14 @@ test("any input at all: check never throws, names exactly the properties that ar
       // What passes is what is sent: defaults applied, nothing else added.
       if (claim.failures.length === 0) {
         const keys = Object.keys(claim.inputs).sort().join();
-        const expected = ["taskId", "takeOver", "releaseOnDestroy", ...(news.baseUrl !== undefined ? ["baseUrl"] : [])];
+        const expected = [
+          "taskId",
+          "takeOver",
+          "releaseOnDestroy",
+          "adopt",
+          "onDrift",
+          ...(news.baseUrl !== undefined ? ["baseUrl"] : []),
+        ];
         if (keys !== expected.sort().join()) wrong.push(`TaskClaim inputs ${keys}`);
       }
       expect(wrong).toEqual([]);
@@ -138,5 +198,14 @@ test("any input at all: check never throws, names exactly the properties that ar
     { numRuns: 2000 },
   );
   // Every property was found wrong at least once: the generators reach every rule.
-  expect([...reasons].sort()).toEqual(["baseUrl", "releaseOnDestroy", "takeOver", "taskId", "user", "userId"]);
+  expect([...reasons].sort()).toEqual([
+    "adopt",
+    "baseUrl",
+    "onDrift",
+    "releaseOnDestroy",
+    "takeOver",
+    "taskId",
+    "user",
+    "userId",
+  ]);
 });

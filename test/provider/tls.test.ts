@@ -6,6 +6,8 @@ import { configure, taskClaim } from "../../provider/dynamic/host";
 import { clientOptionsFromEnv, OperationsManagerClient } from "../../sdk";
 import { type EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
 
+/** adopt and onDrift at their defaults, as check fills them in. */
+const OWNERSHIP = { adopt: false, onDrift: "reclaim" } as const;
 const login = { "itential:username": C.pipeline.username, "itential:password": C.pipeline.password };
 const configureWith = (values: Record<string, string>) => configure({ get: (key) => values[key] });
 
@@ -32,7 +34,7 @@ async function capturingStderr<T>(work: () => Promise<T>): Promise<{ result: T; 
 /** Claims the approval task through the provider, then releases it; the owner it reported. */
 async function claimAndRelease(emulator: EmulatorProcess): Promise<string | undefined> {
   const taskId = await approvalTaskId(emulator);
-  const created = await taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true });
+  const created = await taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true, ...OWNERSHIP });
   await taskClaim.delete(taskId, created.outs);
   return created.outs.owner;
 }
@@ -49,7 +51,9 @@ describe("an emulator serving HTTPS with a generated certificate", () => {
     configureWith({ "itential:baseUrl": emulator().url, ...login });
     const taskId = await approvalTaskId(emulator());
     const started = Date.now();
-    const error = await taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true }).catch((e: Error) => e);
+    const error = await taskClaim
+      .create({ taskId, takeOver: false, releaseOnDestroy: true, ...OWNERSHIP })
+      .catch((e: Error) => e);
     expect((error as Error).message).toMatch(
       /^POST \/login failed: .*\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)\. The platform's certificate is not trusted: set itential:caCert \(or ITENTIAL_CA_FILE\)/,
     );
@@ -100,7 +104,9 @@ describe("an emulator requiring a client certificate (mutual TLS)", () => {
     const trusted = { "itential:baseUrl": emulator().url, ...login, "itential:caCert": tls.caFile };
     configureWith(trusted);
     const taskId = await approvalTaskId(emulator());
-    const error = await taskClaim.create({ taskId, takeOver: false, releaseOnDestroy: true }).catch((e: Error) => e);
+    const error = await taskClaim
+      .create({ taskId, takeOver: false, releaseOnDestroy: true, ...OWNERSHIP })
+      .catch((e: Error) => e);
     expect((error as Error).message).toMatch(
       /ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED.*set itential:clientCert and itential:clientKey$/,
     );

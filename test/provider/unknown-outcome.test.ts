@@ -20,18 +20,37 @@ import {
   updateTaskClaim,
 } from "../../provider/lifecycle/task-claim";
 import { readTask } from "../../provider/lifecycle/task-facts";
+import { OperationsManagerClient } from "../../sdk";
 import { useEmulatorProcess } from "../support/emulator-process";
 import { approvalTask, clearRequests, clientAs, contextAs, requestsSince } from "./fixture";
 
 const emulator = useEmulatorProcess();
 let taskId: string;
-const inputs = () => ({ taskId, takeOver: false, releaseOnDestroy: true });
+const inputs = () => ({ taskId, takeOver: false, releaseOnDestroy: true, adopt: false, onDrift: "reclaim" as const });
+const assignment = () => ({ taskId, user: "alice", releaseOnDestroy: true, adopt: false, onDrift: "reclaim" as const });
 const holder = async () =>
   (await clientAs(emulator(), "admin").getTask(taskId, { dereference: ["metrics.owner"] })).owner?.username;
 
 /** Every task route answers nothing after doing its work: the claim lands, nobody learns it. */
 const loseEveryAnswer = () => emulator().addFault({ kind: "reset", when: "after", path: "/operations-manager/**" });
 const clearFaults = () => emulator().control("DELETE", "/faults");
+
+/**
+ * A context as `who` whose every answer is lost from the write on: the task is read first (a
+ * refusal sends nothing), so the answers are lost only once the claim or assign is sent.
+ */
+function losingAnswersFromTheWrite(who: "pipeline" | "admin") {
+  const ctx = contextAs(emulator(), who);
+  const client = ctx.client;
+  for (const method of ["claimTask", "assignTask"] as const) {
+    const send = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      await loseEveryAnswer();
+      return send(...args);
+    };
+  }
+  return ctx;
+}
 
 beforeEach(async () => {
   taskId = (await approvalTask(emulator())).id;
@@ -48,15 +67,20 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 test("a claim applied whose answer and follow-up reads are lost records a possible claim", async () => {
-  await loseEveryAnswer();
-  const error = await failure(createTaskClaim(contextAs(emulator(), "pipeline"), inputs()));
+  const pipelineId = (await clientAs(emulator(), "pipeline").whoami()).id;
+  const error = await failure(createTaskClaim(losingAnswersFromTheWrite("pipeline"), inputs()));
   expect(error).toBeInstanceOf(OutcomeUnknownError);
   const unknown = error as OutcomeUnknownError<StoredTaskClaim>;
   expect(unknown.message).toMatch(
     new RegExp(`^TaskClaim: the claim of task ${taskId} may or may not have been made \\(.+\\)\\. State records it`),
   );
-  // Where, and the inputs: owner, status and claimant are not known.
-  expect(unknown.recorded).toEqual({ ...inputs(), platformUrl: emulator().url });
+  // Where, the inputs and whom the claim is for: owner, status and claim time are not known.
+  expect(unknown.recorded).toEqual({
+    ...inputs(),
+    platformUrl: emulator().url,
+    claimant: "svc-pipeline",
+    claimantId: pipelineId,
+  });
   await clearFaults();
   expect(await holder()).toBe("svc-pipeline");
 });
@@ -65,7 +89,7 @@ test("a refused claim records nothing: someone else holds the task", async () =>
   await clientAs(emulator(), "alice").claimTask(taskId);
   const error = await failure(createTaskClaim(contextAs(emulator(), "pipeline"), inputs()));
   expect(error).not.toBeInstanceOf(OutcomeUnknownError);
-  expect(String(error)).toMatch(/is claimed by alice since/);
+  expect(String(error)).toMatch(/is claimed by alice since .*Nothing was sent/);
 });
 
 test("refresh settles a possible claim: ours, with its claimant learnt from IAP", async () => {
@@ -73,6 +97,8 @@ test("refresh settles a possible claim: ours, with its claimant learnt from IAP"
   const settled = await readTaskClaim(contextAs(emulator(), "pipeline"), inputs());
   expect(settled).toMatchObject({ owner: "svc-pipeline", claimant: "svc-pipeline", status: "running" });
   expect(settled?.claimantId).toBe(settled?.ownerId);
+  // The claim IAP shows is the one this resource possibly made: its claim time is learnt.
+  expect(settled).toMatchObject({ heldSince: settled?.claimTime, adopted: false });
 });
 
 test("update of a possible claim IAP holds adopts it without claiming again", async () => {
@@ -111,8 +137,9 @@ test("an update whose claim's outcome is unknown records a possible claim, keepi
   const created = await createTaskClaim(ctx, inputs());
   await emulator().actAs(C.admin.username, "POST", `/operations-manager/tasks/${taskId}/release`);
   const drifted = (await readTaskClaim(ctx, created)) as StoredTaskClaim;
-  await loseEveryAnswer();
-  const error = await failure(updateTaskClaim(ctx, drifted, { ...inputs(), takeOver: true }));
+  const error = await failure(
+    updateTaskClaim(losingAnswersFromTheWrite("pipeline"), drifted, { ...inputs(), takeOver: true }),
+  );
   expect(error).toBeInstanceOf(OutcomeUnknownError);
   expect((error as OutcomeUnknownError).recorded).toEqual({
     ...inputs(),
@@ -127,14 +154,11 @@ test("an update whose claim's outcome is unknown records a possible claim, keepi
 
 test("an assign whose outcome is unknown records a possible assignment; update settles it", async () => {
   const ctx = contextAs(emulator(), "admin");
-  await loseEveryAnswer();
-  const error = await failure(createTaskAssignment(ctx, { taskId, user: "alice", releaseOnDestroy: true }));
+  const error = await failure(createTaskAssignment(losingAnswersFromTheWrite("admin"), assignment()));
   expect(error).toBeInstanceOf(OutcomeUnknownError);
   const recorded = (error as OutcomeUnknownError<TaskAssignmentState>).recorded as TaskAssignmentState;
   expect(recorded).toEqual({
-    taskId,
-    user: "alice",
-    releaseOnDestroy: true,
+    ...assignment(),
     platformUrl: emulator().url,
     assignee: "alice",
     assigneeId: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -142,8 +166,8 @@ test("an assign whose outcome is unknown records a possible assignment; update s
   await clearFaults();
   expect(await holder()).toBe("alice");
   await clearRequests(emulator());
-  const settled = await updateTaskAssignment(ctx, recorded, { taskId, user: "alice", releaseOnDestroy: true });
-  expect(settled).toMatchObject({ owner: "alice", status: "running" });
+  const settled = await updateTaskAssignment(ctx, recorded, assignment());
+  expect(settled).toMatchObject({ owner: "alice", status: "running", heldSince: settled.claimTime, adopted: false });
   expect((await requestsSince(emulator())).filter((r) => r.startsWith("POST"))).toEqual([]);
   expect(await readTaskAssignment(ctx, recorded)).toMatchObject({ owner: "alice" });
   await deleteTaskAssignment(ctx, recorded);
@@ -183,7 +207,16 @@ describe("the dynamic provider", () => {
   );
 
   test("create reports a possibly created resource: id, properties with __provider, and reasons", async () => {
-    await loseEveryAnswer();
+    // The provider's own client reads the task first; its answers are lost from the claim on.
+    const claim = OperationsManagerClient.prototype.claimTask;
+    const lossy = jest.spyOn(OperationsManagerClient.prototype, "claimTask").mockImplementation(async function (
+      this: OperationsManagerClient,
+      ...args
+    ) {
+      await loseEveryAnswer();
+      return claim.apply(this, args);
+    });
+    const pipelineId = (await clientAs(emulator(), "pipeline").whoami()).id;
     const provider = "exports.handler = () => require('pulumi-itential/dist/provider/dynamic/task-claim-provider');";
     const error = (await failure(taskClaim.create({ ...inputs(), __provider: provider } as never))) as Error & {
       id?: string;
@@ -191,7 +224,14 @@ describe("the dynamic provider", () => {
       reasons?: string[];
     };
     expect(error.id).toBe(taskId);
-    expect(error.properties).toEqual({ ...inputs(), platformUrl: emulator().url, __provider: provider });
+    lossy.mockRestore();
+    expect(error.properties).toEqual({
+      ...inputs(),
+      platformUrl: emulator().url,
+      claimant: "svc-pipeline",
+      claimantId: pipelineId,
+      __provider: provider,
+    });
     expect(error.reasons).toEqual([error.message]);
     expect(error.message).toMatch(/may or may not have been made .* State records it as possibly made/);
     expect(JSON.stringify(error.properties)).not.toContain(C.pipeline.password);
