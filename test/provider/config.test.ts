@@ -33,6 +33,69 @@ test("stack config first, the environment as fallback, key by key", () => {
   expect(settings.warnings).toEqual([]);
 });
 
+describe("an explicit Provider's settings", () => {
+  const staging = { kind: "provider", name: "staging" } as const;
+  const ENV = {
+    ITENTIAL_BASE_URL: "https://env.example.com",
+    ITENTIAL_USERNAME: "env-user",
+    ITENTIAL_PASSWORD: "env-password-7",
+    ITENTIAL_TOKEN: "env-token-7",
+  };
+
+  test("never fall back to ITENTIAL_* variables: half a login names the provider's input", () => {
+    let error: unknown;
+    try {
+      resolveSettings(
+        from({ "itential:baseUrl": "https://staging.example.com", "itential:username": "svc" }),
+        ENV,
+        staging,
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe('the "password" input of Provider "staging" is missing: a login needs both');
+    expect((error as Error).message).not.toContain("env-password-7");
+    // The same inputs as stack config take the environment's password.
+    const { ITENTIAL_TOKEN: _token, ...login } = ENV;
+    expect(
+      resolveSettings(from({ "itential:baseUrl": "https://staging.example.com", "itential:username": "svc" }), login)
+        .client.auth,
+    ).toEqual({ type: "login", username: "svc", password: "env-password-7" });
+  });
+
+  test("use their own inputs only, and carry where they come from", () => {
+    const settings = resolveSettings(
+      from({
+        "itential:baseUrl": "https://staging.example.com",
+        "itential:clientId": "c",
+        "itential:clientSecret": "s",
+      }),
+      ENV,
+      staging,
+    );
+    expect(settings).toMatchObject({
+      baseUrl: "https://staging.example.com",
+      source: staging,
+      client: { auth: { type: "oauth", clientId: "c", clientSecret: "s" } },
+    });
+    expect(JSON.stringify(settings)).not.toMatch(/env-/);
+    // No credentials at all: the environment's token does not stand in.
+    expect(() => resolveSettings(from({ "itential:baseUrl": "https://staging.example.com" }), ENV, staging)).toThrow(
+      'Provider "staging" has no IAP credentials',
+    );
+  });
+
+  test("require baseUrl (the platform their credentials are for), whatever the environment says", () => {
+    expect(() => resolveSettings(from({ "itential:token": "t" }), ENV, staging)).toThrow(
+      'the "baseUrl" input of Provider "staging" is required',
+    );
+    // The stack's settings may leave it to the environment, or unset.
+    expect(resolveSettings(from({ "itential:token": "t" }), ENV).baseUrl).toBe("https://env.example.com");
+    expect(resolveSettings(from({ "itential:token": "t" }), {}).baseUrl).toBeUndefined();
+  });
+});
+
 test("OAuth, then a token, then a username and password; Basic on request", () => {
   const env = { ITENTIAL_USERNAME: "u", ITENTIAL_PASSWORD: "p", ITENTIAL_TOKEN: "t" };
   expect(resolveSettings(from({ "itential:clientId": "c", "itential:clientSecret": "s" }), env).client.auth).toEqual({

@@ -1,7 +1,8 @@
 // findTask and getTask (the lifecycle side, without Pulumi) against an emulator process.
 import { DEFAULT_WORKFLOW } from "../../emulator";
 import { findTask, lookupTask, parseDuration } from "../../provider/lifecycle/lookups";
-import { ValidationError } from "../../sdk";
+import { contextFor } from "../../provider/lifecycle/task-facts";
+import { type OperationsManagerClient, type Page, type SearchQuery, type Task, ValidationError } from "../../sdk";
 import { useEmulatorProcess } from "../support/emulator-process";
 import { approvalTask, clearRequests, clientAs, contextAs, requestsSince } from "./fixture";
 
@@ -53,6 +54,60 @@ test("several matches are an error naming the candidates", async () => {
   );
   const narrowed = await findTask(contextAs(emulator(), "pipeline"), { jobId, name: "Approve", status: "running" });
   expect(narrowed.taskKey).toBe("1");
+});
+
+describe("an answer that does not match the search (a platform that ignored the filters)", () => {
+  const JOB = "65a0000000000000000000aa";
+  const task = (over: Partial<Task>): Task =>
+    ({
+      id: "0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30",
+      name: "Approve change",
+      type: "manual",
+      status: "running",
+      job: { id: JOB, taskKey: "b2" },
+      ...over,
+    }) as Task;
+  /** A context whose task search answers `items`, whatever it was asked. */
+  function answering(items: Task[]) {
+    const searches: SearchQuery[] = [];
+    const client = {
+      async listTasks(query: SearchQuery): Promise<Page<Task>> {
+        searches.push(query);
+        return { items, total: items.length } as Page<Task>;
+      },
+    } as unknown as OperationsManagerClient;
+    return { ctx: contextFor(client, "https://iap.example.com"), searches };
+  }
+
+  test.each([
+    ["a task of another job", { job: { id: "65a0000000000000000000bb", taskKey: "b2" } }],
+    ["a task of another name", { name: "Security review" }],
+    ["a task of another type", { type: "automatic" }],
+    ["a task of another status", { status: "complete" }],
+  ] as const)("one answer, %s: refused, no task chosen", async (_what, stray) => {
+    const { ctx, searches } = answering([task(stray as Partial<Task>)]);
+    await expect(
+      findTask(ctx, { jobId: JOB, name: "Approve change", type: "manual", status: "running" }),
+    ).rejects.toThrow(
+      /^findTask: IAP answered tasks that do not match the search for a task named "Approve change" .*no task is chosen/,
+    );
+    expect(searches).toHaveLength(1);
+  });
+
+  test("a stray among matches is refused too, rather than counted", async () => {
+    const { ctx } = answering([
+      task({}),
+      task({ id: "1e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30", job: { id: "65a0000000000000000000bb" } }),
+    ]);
+    await expect(findTask(ctx, { jobId: JOB, name: "Approve change" })).rejects.toThrow(
+      "(e.g. 1e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30)",
+    );
+  });
+
+  test("the matching answer is taken", async () => {
+    const { ctx } = answering([task({})]);
+    expect(await findTask(ctx, { jobId: JOB, name: "Approve change" })).toMatchObject({ jobId: JOB, taskKey: "b2" });
+  });
 });
 
 test("no match is an error; with waitFor, once the time is up", async () => {
