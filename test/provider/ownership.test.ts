@@ -101,6 +101,18 @@ describe.each(ERROR_MODES)("ownership (%s)", (_mode, allErrorsAs500) => {
       expect(await holding()).toEqual(taken);
     });
 
+    test("a state without its claim time (written before it was kept): a person's claim is still not released", async () => {
+      const ctx = contextAs(emulator(), account);
+      const { heldSince: _h, adopted: _a, ...older } = await createTaskClaim(ctx, claimInputs());
+      await takenBy("alice");
+      const taken = await holding();
+      await clearRequests(emulator());
+      // Only the holder tells: the claim time is not known to compare.
+      await deleteTaskClaim(ctx, older);
+      expect(await writes()).toEqual([]);
+      expect(await holding()).toEqual(taken);
+    });
+
     test("released, then claimed again by the same account by hand (a new claim time): not released", async () => {
       const ctx = contextAs(emulator(), account);
       const created = await createTaskClaim(ctx, claimInputs());
@@ -187,6 +199,17 @@ describe.each(ERROR_MODES)("ownership (%s)", (_mode, allErrorsAs500) => {
       const taken = await holding();
       await clearRequests(emulator());
       await deleteTaskAssignment(ctx, created);
+      expect(await writes()).toEqual([]);
+      expect(await holding()).toEqual(taken);
+    });
+
+    test("a state without its claim time: a person's claim is still not released", async () => {
+      const ctx = contextAs(emulator(), account);
+      const { heldSince: _h, adopted: _a, ...older } = await createTaskAssignment(ctx, assignInputs());
+      await takenBy("bob");
+      const taken = await holding();
+      await clearRequests(emulator());
+      await deleteTaskAssignment(ctx, older);
       expect(await writes()).toEqual([]);
       expect(await holding()).toEqual(taken);
     });

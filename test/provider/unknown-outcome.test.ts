@@ -115,6 +115,23 @@ test("update of a possible claim that did not happen claims the task", async () 
   expect(await holder()).toBe("svc-pipeline");
 });
 
+test('a possible claim is settled whatever onDrift says: "ignore" and "fail" still claim a task it did not get', async () => {
+  for (const onDrift of ["ignore", "fail"] as const) {
+    await emulator().reset();
+    taskId = (await approvalTask(emulator())).id;
+    const updated = await updateTaskClaim(
+      contextAs(emulator(), "pipeline"),
+      { ...inputs(), onDrift },
+      {
+        ...inputs(),
+        onDrift,
+      },
+    );
+    expect(updated).toMatchObject({ owner: "svc-pipeline", onDrift, heldSince: updated.claimTime });
+    expect(await holder()).toBe("svc-pipeline");
+  }
+});
+
 test("update of a possible claim on a task approved meanwhile records it finished and claims nothing", async () => {
   const pipeline = clientAs(emulator(), "pipeline");
   const task = await pipeline.claimTask(taskId);
@@ -192,6 +209,7 @@ describe("a 404 is not taken for a gone task", () => {
 });
 
 describe("the dynamic provider", () => {
+  afterEach(() => jest.restoreAllMocks());
   beforeEach(() =>
     configure({
       get: (key) =>
@@ -209,7 +227,7 @@ describe("the dynamic provider", () => {
   test("create reports a possibly created resource: id, properties with __provider, and reasons", async () => {
     // The provider's own client reads the task first; its answers are lost from the claim on.
     const claim = OperationsManagerClient.prototype.claimTask;
-    const lossy = jest.spyOn(OperationsManagerClient.prototype, "claimTask").mockImplementation(async function (
+    jest.spyOn(OperationsManagerClient.prototype, "claimTask").mockImplementation(async function (
       this: OperationsManagerClient,
       ...args
     ) {
@@ -224,7 +242,6 @@ describe("the dynamic provider", () => {
       reasons?: string[];
     };
     expect(error.id).toBe(taskId);
-    lossy.mockRestore();
     expect(error.properties).toEqual({
       ...inputs(),
       platformUrl: emulator().url,
