@@ -213,7 +213,8 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
       const checked = rules.check(news);
       checked.failures.push(...failures);
       if (!configured) return checked;
-      const baseUrl = checked.inputs.baseUrl;
+      // A baseUrl the input check refused (not a URL, not a string) has its one failure already.
+      const baseUrl = checked.failures.some((f) => f.property === "baseUrl") ? UNKNOWN : checked.inputs.baseUrl;
       const refused = baseUrl === UNKNOWN ? undefined : foreignPlatform(configured, baseUrl);
       if (refused) checked.failures.push({ property: baseUrl === undefined ? "" : "baseUrl", reason: refused });
       if (checked.failures.length === 0 && configured.baseUrl !== undefined && checked.inputs.taskId !== UNKNOWN) {

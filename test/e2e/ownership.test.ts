@@ -263,47 +263,113 @@ describe.each(ACCOUNTS)("as %s", (_label, account) => {
       expect(await writes()).toEqual(account === C.admin ? [`POST /operations-manager/tasks/${taskId}/release`] : []);
     });
   });
-});
 
-test("onDrift: ignore records the person and up --refresh succeeds; fail names them; reclaim claims again", async () => {
-  const taskId = await newApprovalTask();
-  await withSandbox(async (sandbox) => {
-    let onDrift: string | undefined;
-    const stack = await stackOf(sandbox, () => [{ name: "approval", args: { taskId, onDrift } }], C.pipeline);
-    await stack.up();
-    await emulator().actAs(C.admin.username, "POST", `/operations-manager/tasks/${taskId}/release`);
-    await emulator().actAs("alice", "POST", `/operations-manager/tasks/${taskId}/claim`);
+  test("onDrift: ignore records the person and up --refresh succeeds; fail names them; reclaim claims again", async () => {
+    const taskId = await newApprovalTask();
+    await withSandbox(async (sandbox) => {
+      let onDrift: string | undefined;
+      const stack = await stackOf(sandbox, () => [{ name: "approval", args: { taskId, onDrift } }], account);
+      await stack.up();
+      await emulator().actAs(C.admin.username, "POST", `/operations-manager/tasks/${taskId}/release`);
+      await emulator().actAs("alice", "POST", `/operations-manager/tasks/${taskId}/claim`);
 
-    // Default ("reclaim"): the plan names the holder and what up will do; up fails naming alice.
-    const planned = await stack.preview({ refresh: true });
-    expect(planned.changeSummary).toMatchObject({ update: 1 });
-    expect(planned.stdout + planned.stderr).toMatch(/held by alice since .*; up will claim it again for svc-pipeline/);
-    await clearLog();
-    expect(await failure(stack.up({ refresh: true }))).toMatch(/is claimed by alice since .* Set takeOver: true/);
-    expect(await writes()).toEqual([]);
+      // Default ("reclaim"): the plan names the holder and what up will do; up fails naming alice.
+      const planned = await stack.preview({ refresh: true });
+      expect(planned.changeSummary).toMatchObject({ update: 1 });
+      // (Pulumi masks secret values in its output: the admin's password "admin" shows in its name.)
+      expect(planned.stdout + planned.stderr).toMatch(
+        /held by alice since .*; up will claim it again for \S+ \(onDrift "reclaim"\)/,
+      );
+      await clearLog();
+      expect(await failure(stack.up({ refresh: true }))).toMatch(/is claimed by alice since .* Set takeOver: true/);
+      expect(await writes()).toEqual([]);
 
-    onDrift = "fail";
-    expect(await failure(stack.up({ refresh: true }))).toMatch(/held by alice.*onDrift is "fail", so nothing was sent/);
-    expect(await writes()).toEqual([]);
+      onDrift = "fail";
+      expect(await failure(stack.up({ refresh: true }))).toMatch(
+        /held by alice.*onDrift is "fail", so nothing was sent/,
+      );
+      expect(await writes()).toEqual([]);
 
-    onDrift = "ignore";
-    const ignored = await stack.up({ refresh: true });
-    expect(ignored.outputs.approval?.value).toBe("alice");
-    expect((await stack.preview({ refresh: true })).changeSummary).toEqual({ same: 2 });
-    expect(await writes()).toEqual([]);
-    // And destroy leaves alice's claim alone.
-    await stack.destroy();
-    expect((await holder(taskId)).owner).toBe("alice");
-    expect(await writes()).toEqual([]);
+      onDrift = "ignore";
+      const ignored = await stack.up({ refresh: true });
+      expect(ignored.outputs.approval?.value).toBe("alice");
+      expect((await stack.preview({ refresh: true })).changeSummary).toEqual({ same: 2 });
+      expect(await writes()).toEqual([]);
+      // And destroy leaves alice's claim alone.
+      await stack.destroy();
+      expect((await holder(taskId)).owner).toBe("alice");
+      expect(await writes()).toEqual([]);
 
-    // Released by her: "reclaim" claims it again.
-    await emulator().actAs("alice", "POST", `/operations-manager/tasks/${taskId}/release`);
-    onDrift = "reclaim";
-    await stack.up();
-    await emulator().actAs(C.admin.username, "POST", `/operations-manager/tasks/${taskId}/release`);
-    const reclaimed = await stack.up({ refresh: true });
-    expect(reclaimed.outputs.approval?.value).toBe("svc-pipeline");
-    await stack.destroy();
+      // Released by her: "reclaim" claims it again.
+      await emulator().actAs("alice", "POST", `/operations-manager/tasks/${taskId}/release`);
+      onDrift = "reclaim";
+      await stack.up();
+      await emulator().actAs(C.admin.username, "POST", `/operations-manager/tasks/${taskId}/release`);
+      const reclaimed = await stack.up({ refresh: true });
+      expect(reclaimed.outputs.approval?.value).toBe(account.username);
+      await stack.destroy();
+    });
+  });
+
+  test("resource options: ignoreChanges, protect, retainOnDelete, deletedWith, --target", async () => {
+    const [first, second] = [await newApprovalTask(), await newApprovalTask()];
+    await withSandbox(async (sandbox) => {
+      let declared: Declared[] = [
+        { name: "first", args: { taskId: first } },
+        { name: "second", args: { taskId: second } },
+      ];
+      const stack = await stackOf(sandbox, () => declared, account);
+
+      // --target: only the targeted claim is made; the full up then makes the other.
+      const urn = (name: string) => `urn:pulumi:test::e2e::pulumi-nodejs:dynamic/itential:TaskClaim::${name}`;
+      await stack.up({ target: [urn("first")] });
+      expect((await holder(first)).owner).toBe(account.username);
+      expect((await holder(second)).owner).toBeUndefined();
+      await stack.up();
+      expect((await holder(second)).owner).toBe(account.username);
+
+      // ignoreChanges on taskId: a changed task id is ignored, the claim stays where it is.
+      const third = await newApprovalTask();
+      declared = [
+        { name: "first", args: { taskId: third }, opts: { ignoreChanges: ["taskId"] } },
+        { name: "second", args: { taskId: second }, opts: { protect: true } },
+      ];
+      await clearLog();
+      const ignored = await stack.up();
+      expect(ignored.summary.resourceChanges).toMatchObject({ same: 3 });
+      expect(await writes()).toEqual([]);
+      expect((await holder(third)).owner).toBeUndefined();
+
+      // protect: destroy refuses, and the protected claim stays held.
+      expect(await failure(stack.destroy())).toMatch(/protected/);
+      expect((await holder(second)).owner).toBe(account.username);
+
+      // retainOnDelete: removing the resource leaves the task held (Pulumi does not call delete).
+      declared = [
+        { name: "first", args: { taskId: first }, opts: { retainOnDelete: true } },
+        { name: "second", args: { taskId: second } },
+      ];
+      await stack.up();
+      expect((await holder(first)).owner).toBe(account.username);
+      declared = [{ name: "second", args: { taskId: second } }];
+      await clearLog();
+      await stack.up();
+      expect(await writes()).toEqual([]);
+      expect((await holder(first)).owner).toBe(account.username);
+
+      // deletedWith: deleted along with another resource, Pulumi skips its delete, so its claim stays.
+      declared = [
+        { name: "second", args: { taskId: second } },
+        { name: "third", args: { taskId: third }, opts: { deletedWith: "second" } },
+      ];
+      await stack.up();
+      expect((await holder(third)).owner).toBe(account.username);
+      await clearLog();
+      await stack.destroy();
+      expect(await writes()).toEqual([`POST /operations-manager/tasks/${second}/release`]);
+      expect((await holder(third)).owner).toBe(account.username);
+      expect((await holder(second)).owner).toBeUndefined();
+    });
   });
 });
 
@@ -370,67 +436,6 @@ test("URL spellings are no change; an unknown taskId in preview is a possible up
     expect(up.summary.resourceChanges).toMatchObject({ update: 1, same: 2 });
     expect(await writes()).toEqual([]);
     await withPicker.destroy();
-  });
-});
-
-test("resource options: ignoreChanges, protect, retainOnDelete, deletedWith, --target", async () => {
-  const [first, second] = [await newApprovalTask(), await newApprovalTask()];
-  await withSandbox(async (sandbox) => {
-    let declared: Declared[] = [
-      { name: "first", args: { taskId: first } },
-      { name: "second", args: { taskId: second } },
-    ];
-    const stack = await stackOf(sandbox, () => declared, C.pipeline);
-
-    // --target: only the targeted claim is made; the full up then makes the other.
-    const urn = (name: string) => `urn:pulumi:test::e2e::pulumi-nodejs:dynamic/itential:TaskClaim::${name}`;
-    await stack.up({ target: [urn("first")] });
-    expect((await holder(first)).owner).toBe("svc-pipeline");
-    expect((await holder(second)).owner).toBeUndefined();
-    await stack.up();
-    expect((await holder(second)).owner).toBe("svc-pipeline");
-
-    // ignoreChanges on taskId: a changed task id is ignored, the claim stays where it is.
-    const third = await newApprovalTask();
-    declared = [
-      { name: "first", args: { taskId: third }, opts: { ignoreChanges: ["taskId"] } },
-      { name: "second", args: { taskId: second }, opts: { protect: true } },
-    ];
-    await clearLog();
-    const ignored = await stack.up();
-    expect(ignored.summary.resourceChanges).toMatchObject({ same: 3 });
-    expect(await writes()).toEqual([]);
-    expect((await holder(third)).owner).toBeUndefined();
-
-    // protect: destroy refuses, and the protected claim stays held.
-    expect(await failure(stack.destroy())).toMatch(/protected/);
-    expect((await holder(second)).owner).toBe("svc-pipeline");
-
-    // retainOnDelete: removing the resource leaves the task held (Pulumi does not call delete).
-    declared = [
-      { name: "first", args: { taskId: first }, opts: { retainOnDelete: true } },
-      { name: "second", args: { taskId: second } },
-    ];
-    await stack.up();
-    expect((await holder(first)).owner).toBe("svc-pipeline");
-    declared = [{ name: "second", args: { taskId: second } }];
-    await clearLog();
-    await stack.up();
-    expect(await writes()).toEqual([]);
-    expect((await holder(first)).owner).toBe("svc-pipeline");
-
-    // deletedWith: deleted along with another resource, Pulumi skips its delete, so its claim stays.
-    declared = [
-      { name: "second", args: { taskId: second } },
-      { name: "third", args: { taskId: third }, opts: { deletedWith: "second" } },
-    ];
-    await stack.up();
-    expect((await holder(third)).owner).toBe("svc-pipeline");
-    await clearLog();
-    await stack.destroy();
-    expect(await writes()).toEqual([`POST /operations-manager/tasks/${second}/release`]);
-    expect((await holder(third)).owner).toBe("svc-pipeline");
-    expect((await holder(second)).owner).toBeUndefined();
   });
 });
 

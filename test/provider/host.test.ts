@@ -109,7 +109,7 @@ test("check refuses a resource baseUrl on another platform, naming what to confi
 // on it, so check throws a TypeError instead of answering the failure; an invalid string (with
 // credentials) gets a second, "another platform" failure. Remove `.failing` once check answers
 // one failure.
-test.failing("check answers an invalid baseUrl with the input's one failure, never a TypeError", async () => {
+test("check answers an invalid baseUrl with the input's one failure, never a TypeError", async () => {
   configureWith(pipelineConfig());
   expect((await taskClaim.check({}, { taskId: freshTask(), baseUrl: "http://svc:pw@127.0.0.1:9" })).failures).toEqual([
     { property: "baseUrl", reason: expect.stringMatching(/^must not contain credentials/) },
@@ -296,7 +296,7 @@ describe("PlatformClients", () => {
 
 // Fails on the bug above (check throws on a non-string baseUrl, which the draws often hold):
 // remove `.failing` with the one above.
-test.failing("nothing invalid reaches the network: check refuses it, and create and update refuse it again unsent", async () => {
+test("nothing invalid reaches the network: check refuses it, and create and update refuse it again unsent", async () => {
   configureWith(pipelineConfig());
   // Some draws aim the resource at this emulator, so a URL the check lets through would be seen here.
   const inputs = resourceInputs.chain((news) =>
