@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FindTaskArgs as FindArgs, TaskInfo } from "./lifecycle/lookups";
 import type * as Session from "./lookup-session";
-import type { Provider } from "./provider-resource";
+import { type Provider, providerSettings } from "./provider-resource";
 
 export type { TaskInfo } from "./lifecycle/lookups";
 
@@ -46,10 +46,20 @@ export async function findTask(args: FindTaskArgs, opts: LookupOptions = {}): Pr
   return session().findTask(args, opts.provider);
 }
 
+/**
+ * The args, and the provider's settings when one is given: a provider whose settings come from a
+ * resource being updated makes the lookup's result unknown in preview, as for any other input.
+ */
+function resolvedWith<T>(args: Inputs<T>, opts: LookupOptions): pulumi.Output<T> {
+  // Only whether the settings are known: their secrets must not make the lookup's result secret.
+  const known = opts.provider ? pulumi.unsecret(providerSettings(opts.provider).values.apply(() => true)) : true;
+  return pulumi.all([pulumi.output(args as pulumi.Input<T>), known]).apply(([resolved]) => resolved as T);
+}
+
 export function getTaskOutput(args: Inputs<GetTaskArgs>, opts: LookupOptions = {}): pulumi.Output<TaskInfo> {
-  return pulumi.output(args as pulumi.Input<GetTaskArgs>).apply((resolved) => getTask(resolved, opts));
+  return resolvedWith(args, opts).apply((resolved) => getTask(resolved, opts));
 }
 
 export function findTaskOutput(args: Inputs<FindTaskArgs>, opts: LookupOptions = {}): pulumi.Output<TaskInfo> {
-  return pulumi.output(args as pulumi.Input<FindTaskArgs>).apply((resolved) => findTask(resolved, opts));
+  return resolvedWith(args, opts).apply((resolved) => findTask(resolved, opts));
 }

@@ -53,7 +53,10 @@ export class TaskAssignment extends pulumi.CustomResource {
         assignee: undefined,
         assigneeId: undefined,
       },
-      opts,
+      // A replace the engine decides itself (`up --replace`, replaceOnChanges) would otherwise
+      // create the new resource first, which finds the old one's claim and must refuse it, and
+      // then delete the old one, releasing the claim. Released first, then claimed again.
+      { deleteBeforeReplace: true, ...opts },
     );
   }
 }

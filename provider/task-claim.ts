@@ -56,7 +56,10 @@ export class TaskClaim extends pulumi.CustomResource {
         claimant: undefined,
         claimantId: undefined,
       },
-      opts,
+      // A replace the engine decides itself (`up --replace`, replaceOnChanges) would otherwise
+      // create the new resource first, which finds the old one's claim and must refuse it, and
+      // then delete the old one, releasing the claim. Released first, then claimed again.
+      { deleteBeforeReplace: true, ...opts },
     );
   }
 }

@@ -87,14 +87,19 @@ function currentSettings(): ProviderSettings {
 }
 
 /** Runs one operation with its own deadline, on the client of the provider's platform. */
-async function withContext<T>(what: string, baseUrl: string | undefined, work: (ctx: LifecycleContext) => Promise<T>) {
+async function withContext<T>(
+  what: string,
+  taskId: string,
+  baseUrl: string | undefined,
+  work: (ctx: LifecycleContext) => Promise<T>,
+) {
   const current = currentSettings();
   let session: ReturnType<PlatformClients["for"]>;
   try {
     session = clients.for(current, baseUrl);
   } catch (error) {
     // The task lives on a platform these credentials are not for (see platform-clients.ts).
-    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${what} (task ${taskId}): ${error instanceof Error ? error.message : String(error)}`);
   }
   const signal = AbortSignal.timeout(current.operationTimeoutMs);
   try {
@@ -108,9 +113,23 @@ async function withContext<T>(what: string, baseUrl: string | undefined, work: (
         : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}${authHint(cause, current, session.url)}`;
     // Only the message travels on (the SDK's errors keep request details a log need not see),
     // and, for a write whose outcome is unknown, what state should record.
-    if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(message, undefined, error.recorded);
-    throw new Error(message);
+    // Every message names the operation and the task: the SDK's (a refused login) name neither.
+    const named = /^Task(Claim|Assignment)\b/.test(message) ? message : `${what} (task ${taskId}): ${message}`;
+    if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(named, undefined, error.recorded);
+    throw new Error(named);
   }
+}
+
+/**
+ * For read and delete, whose errors Pulumi's dynamic-provider host prints to stderr as
+ * `${error}: ${error.stack}` before the engine reports them: without the stack, the message is
+ * printed once there and once by the engine, instead of three times with a trace. (Create and
+ * update errors go to the engine alone.)
+ */
+function quiet(error: unknown): never {
+  if (!(error instanceof Error)) throw error;
+  const message = error.message;
+  throw Object.assign(error, { stack: "", toString: () => message });
 }
 
 /** TLS refusals, in the settings that fix them: the error codes alone send people searching. */
@@ -240,7 +259,9 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     async create(inputs) {
       checked(name, rules.check, inputs);
       try {
-        const state = await withContext(`${name} create`, inputs.baseUrl, (ctx) => rules.create(ctx, inputs));
+        const state = await withContext(`${name} create`, inputs.taskId, inputs.baseUrl, (ctx) =>
+          rules.create(ctx, inputs),
+        );
         return { id: state.taskId, outs: defined(state) };
       } catch (error) {
         throw possiblyApplied(error, inputs.taskId, inputs);
@@ -249,23 +270,27 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     async read(id, props) {
       const state = { ...props, taskId: props?.taskId ?? id };
       // The platform state recorded, not today's config: refresh looks where the claim was made.
-      const found = await withContext(`${name} read`, state.platformUrl ?? state.baseUrl, (ctx) =>
+      const found = await withContext(`${name} read`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) =>
         rules.read(ctx, state),
-      );
+      ).catch(quiet);
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
     async update(id, olds, news) {
       checked(name, rules.check, news);
       try {
-        const state = await withContext(`${name} update`, news.baseUrl, (ctx) => rules.update(ctx, olds, news));
+        const state = await withContext(`${name} update`, news.taskId, news.baseUrl, (ctx) =>
+          rules.update(ctx, olds, news),
+        );
         return { outs: defined(state) };
       } catch (error) {
         throw possiblyApplied(error, id, news);
       }
     },
     async delete(_id, props) {
-      await withContext(`${name} delete`, props.platformUrl ?? props.baseUrl, (ctx) => rules.delete(ctx, props));
+      await withContext(`${name} delete`, props.taskId, props.platformUrl ?? props.baseUrl, (ctx) =>
+        rules.delete(ctx, props),
+      ).catch(quiet);
     },
   };
 }

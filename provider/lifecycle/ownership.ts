@@ -11,7 +11,7 @@
 // - drift (the task released, or held by anyone else or under another claim) is reported by diff
 //   with a reason, and `onDrift` says whether `up` claims again, leaves it, or fails.
 import { sameUser, type Task, TaskStateError } from "../../sdk";
-import type { OnDrift, OwnershipInputs } from "./inputs";
+import type { OwnershipInputs } from "./inputs";
 import {
   describe,
   factsOf,
@@ -68,14 +68,21 @@ export function driftReason(
   what: string,
   state: TaskFacts & { taskId: string },
   holder: Holder | undefined,
-  onDrift: OnDrift,
+  inputs: Pick<OwnershipInputs, "onDrift" | "adopt">,
 ): string {
+  const owner = ownerOf(state);
+  // The holder holds it, but by a claim made elsewhere: up adopts it only when told to.
+  const elsewhere = owner !== undefined && holder !== undefined && sameUser(owner, holder);
   const next =
-    onDrift === "reclaim"
-      ? `up will claim it again${holder ? ` for ${holderName(holder)}` : ""} (onDrift "reclaim")`
-      : onDrift === "fail"
+    inputs.onDrift === "ignore"
+      ? 'up leaves it as it is (onDrift "ignore")'
+      : inputs.onDrift === "fail"
         ? 'up will fail, naming the holder (onDrift "fail")'
-        : 'up leaves it as it is (onDrift "ignore")';
+        : elsewhere
+          ? inputs.adopt
+            ? "up records that claim as adopted (adopt: true)"
+            : 'up will fail, sending nothing: this resource does not take over a claim it did not make (set adopt: true to record it, or onDrift "ignore")'
+          : `up will claim it again${holder ? ` for ${holderName(holder)}` : ""} (onDrift "reclaim")`;
   return `${what}: refresh found ${finding(state, holder)}; ${next}`;
 }
 
@@ -115,6 +122,7 @@ export async function acquire(
   holder: Holder,
   send: (task: Task) => Promise<Task>,
   whenHeldByAnother: (task: Task) => Promise<Task>,
+  context: "new" | "drift" = "new",
 ): Promise<Acquired> {
   const task = await readTask(ctx, inputs.taskId);
   if (!task) {
@@ -125,20 +133,28 @@ export async function acquire(
   if (isFinished(task.status)) return { task, adopted: false, finished: true };
   if (task.owner && sameUser(task.owner, holder)) {
     if (inputs.adopt) return { task, adopted: true };
-    throw alreadyHeld(what, ctx, task, holder);
+    throw alreadyHeld(what, ctx, task, holder, context);
   }
   if (task.owner) return { task: await whenHeldByAnother(task), adopted: false };
   return { task: await send(task), adopted: false };
 }
 
-function alreadyHeld(what: string, ctx: LifecycleContext, task: Task, holder: Holder): Error {
+function alreadyHeld(what: string, ctx: LifecycleContext, task: Task, holder: Holder, context: "new" | "drift"): Error {
   const since = factsOf(task, [holder]).claimTime;
-  return new Error(
+  const held =
     `${what}: ${describe(task)} on ${ctx.platformUrl} is already held by ${holderName(holder)}` +
-      `${since ? ` since ${since}` : ""}, by a claim this resource did not make (another resource or stack, or by hand). ` +
-      "Nothing was sent. If this resource was renamed or moved, give it its old name as an alias " +
-      '(`aliases: [{ name: "<old name>" }]`) so Pulumi knows it is the same claim; to share that claim, set adopt: true ' +
-      "(an adopted claim is recorded, and never released by this resource).",
+    `${since ? ` since ${since}` : ""}, by a claim this resource did not make`;
+  if (context === "drift") {
+    return new Error(
+      `${held} (its own claim was released, and the task claimed again elsewhere: by the holder, another stack, ` +
+        "or by hand). Nothing was sent: set adopt: true to record that claim (this resource then never releases it), " +
+        'or onDrift: "ignore" to leave it.',
+    );
+  }
+  return new Error(
+    `${held} (another resource or stack, or by hand). Nothing was sent. If this resource was renamed or moved, ` +
+      'give it its old name as an alias (`aliases: [{ name: "<old name>" }]`) so Pulumi knows it is the same claim; ' +
+      "to share that claim, set adopt: true (an adopted claim is recorded, and never released by this resource).",
   );
 }
 

@@ -2,7 +2,13 @@
 // this resource made (or adopted). Plain functions over the SDK client, like TaskClaim's, and the
 // same ownership rules (ownership.ts).
 import { sameUser, type Task } from "../../sdk";
-import { type CheckOutcome, checkTaskAssignmentInputs, type OnDrift, type TaskAssignmentInputs } from "./inputs";
+import {
+  type CheckOutcome,
+  checkTaskAssignmentInputs,
+  type OnDrift,
+  type TaskAssignmentInputs,
+  UNKNOWN,
+} from "./inputs";
 import { OutcomeUnknownError, write } from "./outcome";
 import {
   acquire,
@@ -69,8 +75,11 @@ export function diffTaskAssignment(
 ): Diff {
   const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
   const reassign = assigneeChanged(olds, news);
-  if (reassign)
-    reasons.push(`TaskAssignment: the assignee changes from ${olds.assignee} to ${news.user ?? news.userId}`);
+  if (reassign) {
+    const next = news.user ?? news.userId;
+    const shown = next === UNKNOWN ? "a user not known until the resources it comes from are updated" : next;
+    reasons.push(`TaskAssignment: the assignee changes from ${olds.assignee} to ${shown}`);
+  }
   let drift = false;
   if (replaces.length === 0 && !unknown && !reassign) {
     if (olds.status === undefined) {
@@ -80,7 +89,7 @@ export function diffTaskAssignment(
       );
     } else if (needsAssignment(olds) && news.onDrift !== "ignore") {
       drift = true;
-      reasons.push(driftReason("TaskAssignment", olds, assigneeOf(olds), news.onDrift));
+      reasons.push(driftReason("TaskAssignment", olds, assigneeOf(olds), news));
     }
   }
   const changes =
@@ -108,6 +117,7 @@ async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInpu
 async function assign(
   ctx: LifecycleContext,
   inputs: TaskAssignmentInputs,
+  context: "new" | "drift" = "new",
 ): Promise<{ task: Task; assignee: Holder; adopted: boolean; finished?: boolean }> {
   const assignee = await resolveAssignee(ctx, inputs);
   const send = () =>
@@ -116,7 +126,7 @@ async function assign(
     );
   try {
     // Assigning replaces whoever holds the task: that is what an assignment is for.
-    const got = await acquire(ctx, "TaskAssignment", inputs, assignee, send, send);
+    const got = await acquire(ctx, "TaskAssignment", inputs, assignee, send, send, context);
     const username = assignee.username ?? (sameUser(got.task.owner, assignee) ? got.task.owner?.username : undefined);
     return { ...got, assignee: { id: assignee.id, username } };
   } catch (error) {
@@ -223,7 +233,7 @@ export async function updateTaskAssignment(
     if (onDrift === "fail") throw driftRefusal("TaskAssignment", olds, assigneeOf(olds));
   }
   try {
-    const got = await assign(ctx, news);
+    const got = await assign(ctx, news, possible || assigneeChanged(olds, news) ? "new" : "drift");
     if (got.finished) return refreshed(ctx, recorded, got.task);
     return stateOf(ctx, news, got.task, got.assignee, heldClaim(got.task, got.assignee, got.adopted));
   } catch (error) {

@@ -158,7 +158,7 @@ export function diffTaskClaim(olds: StoredTaskClaim, news: TaskClaimInputs, conf
       );
     } else if (needsClaim(olds) && news.onDrift !== "ignore") {
       drift = true;
-      reasons.push(driftReason("TaskClaim", olds, claimantOf(olds), news.onDrift));
+      reasons.push(driftReason("TaskClaim", olds, claimantOf(olds), news));
     }
   }
   return {
@@ -174,7 +174,7 @@ export function diffTaskClaim(olds: StoredTaskClaim, news: TaskClaimInputs, conf
  * when another holds it). A claim or assign whose outcome is unknown fails with
  * OutcomeUnknownError, which the caller completes with what state should record.
  */
-function claimFor(ctx: LifecycleContext, inputs: TaskClaimInputs, me: Holder) {
+function claimFor(ctx: LifecycleContext, inputs: TaskClaimInputs, me: Holder, context: "new" | "drift" = "new") {
   const takeOver = (task: Task): Promise<Task> => {
     if (!inputs.takeOver) {
       const owner = task.owner?.username ?? task.owner?.id;
@@ -202,7 +202,7 @@ function claimFor(ctx: LifecycleContext, inputs: TaskClaimInputs, me: Holder) {
       throw error;
     }
   };
-  return acquire(ctx, "TaskClaim", inputs, me, claim, takeOver);
+  return acquire(ctx, "TaskClaim", inputs, me, claim, takeOver, context);
 }
 
 function stateOf(
@@ -308,7 +308,7 @@ export async function updateTaskClaim(
   if (onDrift === "fail") throw driftRefusal("TaskClaim", olds, claimant);
   const me = await whoWeAre(ctx);
   try {
-    const got = await claimFor(ctx, news, me);
+    const got = await claimFor(ctx, news, me, possible ? "new" : "drift");
     if (got.finished) return refreshed(ctx, recorded, got.task, claimant);
     return stateOf(ctx, news, got.task, me, heldClaim(got.task, me, got.adopted));
   } catch (error) {

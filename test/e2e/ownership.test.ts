@@ -142,6 +142,19 @@ describe.each(ACCOUNTS)("as %s", (_label, account) => {
       expect(await emulator().requests()).toEqual([]);
       expect(await holder(taskId)).toEqual(claimed);
 
+      // A replace Pulumi decides itself (`up --replace`): the claim is released first, then made
+      // again by the same resource, never refused as someone else's nor left released.
+      await clearLog();
+      const replaced = await stack.up({
+        replace: ["urn:pulumi:test::e2e::pulumi-nodejs:dynamic/itential:TaskClaim::approval-gate"],
+      });
+      expect(replaced.summary.resourceChanges).toMatchObject({ replace: 1 });
+      expect(await writes()).toEqual([
+        `POST /operations-manager/tasks/${taskId}/release`,
+        `POST /operations-manager/tasks/${taskId}/claim`,
+      ]);
+      expect((await holder(taskId)).owner).toBe(account.username);
+
       // A second resource (a TaskAssignment here) on the same task: refused at preview, nothing sent.
       declared = [
         { name: "approval-gate", args: { taskId } },
@@ -237,13 +250,13 @@ describe.each(ACCOUNTS)("as %s", (_label, account) => {
     });
   });
 
-  test("a TaskAssignment renamed without an alias: refused, bob keeps the task; the made assignment is released", async () => {
+  test("a TaskAssignment renamed without an alias: refused, bob keeps the task; destroy releases the assignment it made, or says why not", async () => {
     const taskId = await newApprovalTask();
     await withSandbox(async (sandbox) => {
       let name = "approver";
       const stack = await stackOf(
         sandbox,
-        () => [{ name, kind: "assignment", args: { taskId, user: "bob", releaseOnDestroy: account === C.admin } }],
+        () => [{ name, kind: "assignment", args: { taskId, user: "bob" } }],
         account,
       );
       await stack.up();
@@ -256,11 +269,18 @@ describe.each(ACCOUNTS)("as %s", (_label, account) => {
       expect(await holder(taskId)).toEqual(assigned);
       name = "approver";
       await clearLog();
-      await stack.destroy();
-      // An administrator releases the assignment its resource made; an operator (who may assign but
-      // not release) was told releaseOnDestroy: false and leaves it.
-      expect((await holder(taskId)).owner).toBe(account === C.admin ? undefined : "bob");
-      expect(await writes()).toEqual(account === C.admin ? [`POST /operations-manager/tasks/${taskId}/release`] : []);
+      if (account === C.admin) {
+        // An administrator releases the assignment its resource made.
+        await stack.destroy();
+        expect((await holder(taskId)).owner).toBeUndefined();
+        expect(await writes()).toEqual([`POST /operations-manager/tasks/${taskId}/release`]);
+      } else {
+        // An operator may assign but not release: destroy fails, naming the ways out, and keeps it.
+        const refused = await failure(stack.destroy());
+        expect(refused).toContain("still held by bob, and IAP does not let svc-pipeline release it");
+        expect(refused).toContain("pulumi destroy --run-program");
+        expect(await holder(taskId)).toEqual(assigned);
+      }
     });
   });
 

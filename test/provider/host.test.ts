@@ -104,11 +104,8 @@ test("check refuses a resource baseUrl on another platform, naming what to confi
   );
 });
 
-// A bug in provider/dynamic/host.ts (reported): check passes a baseUrl the input check already
-// refused on to foreignPlatform: one that is not a string (null, 5) makes platformOf call .replace
-// on it, so check throws a TypeError instead of answering the failure; an invalid string (with
-// credentials) gets a second, "another platform" failure. Remove `.failing` once check answers
-// one failure.
+// A baseUrl the input check refused is not also judged as a platform: one that is not a string
+// (null, 5) once made check throw a TypeError, and an invalid string got a second failure.
 test("check answers an invalid baseUrl with the input's one failure, never a TypeError", async () => {
   configureWith(pipelineConfig());
   expect((await taskClaim.check({}, { taskId: freshTask(), baseUrl: "http://svc:pw@127.0.0.1:9" })).failures).toEqual([
@@ -208,9 +205,11 @@ test("state records the platform; a provider moved to another platform replaces,
   expect((await taskClaim.diff(taskId, created.outs, news)).replaces).toEqual(["baseUrl"]);
   await clearRequests(emulator());
   await expect(taskClaim.read(taskId, created.outs)).rejects.toThrow(
-    `TaskClaim read: baseUrl names ${emulator().url}, but the stack config (itential:*) holds credentials for http://127.0.0.1:9`,
+    `TaskClaim read (task ${taskId}): baseUrl names ${emulator().url}, but the stack config (itential:*) holds credentials for http://127.0.0.1:9`,
   );
-  await expect(taskClaim.delete(taskId, created.outs)).rejects.toThrow(/TaskClaim delete: baseUrl names/);
+  await expect(taskClaim.delete(taskId, created.outs)).rejects.toThrow(
+    /TaskClaim delete \(task [0-9a-f-]+\): baseUrl names/,
+  );
   expect(await requestsSince(emulator())).toEqual([]);
   expect((await clientAs(emulator(), "admin").getTask(taskId)).owner).toBeDefined();
   // Back on its platform, destroy releases it.
@@ -233,10 +232,12 @@ test("a resource's baseUrl must name the provider's platform: one spelling is re
   const other = await taskAssignment
     .create({ taskId, user: "alice", releaseOnDestroy: true, ...OWNERSHIP, baseUrl: "http://127.0.0.1:9" })
     .catch((e: Error) => e);
-  expect((other as Error).message).toMatch(/^TaskAssignment create: baseUrl names http:\/\/127\.0\.0\.1:9, but/);
+  expect((other as Error).message).toMatch(
+    /^TaskAssignment create \(task [0-9a-f-]+\): baseUrl names http:\/\/127\.0\.0\.1:9, but/,
+  );
   expect(await requestsSince(emulator())).toEqual([]);
   // A URL with credentials is refused, and its password is never echoed (that it is refused once,
-  // not twice, is in the failing test below).
+  // not twice, is the test above).
   const checked = await taskClaim.check({}, { taskId: freshTask(), baseUrl: "http://svc:pw-1234@127.0.0.1:9" });
   expect(checked.failures[0]).toEqual({
     property: "baseUrl",
@@ -294,10 +295,9 @@ describe("PlatformClients", () => {
   });
 });
 
-// Fails on the bug above (check throws on a non-string baseUrl, which the draws often hold):
-// remove `.failing` with the one above.
 test("nothing invalid reaches the network: check refuses it, and create and update refuse it again unsent", async () => {
   configureWith(pipelineConfig());
+  await clearRequests(emulator());
   // Some draws aim the resource at this emulator, so a URL the check lets through would be seen here.
   const inputs = resourceInputs.chain((news) =>
     fc.constantFrom(news, { ...news, baseUrl: emulator().url }, { ...news, baseUrl: `${emulator().url}/` }),

@@ -397,9 +397,15 @@ describe("TaskClaim diff", () => {
       replaces: [],
       deleteBeforeReplace: true,
       reasons: [
-        `TaskClaim: refresh found task ${state.taskId} held by svc-pipeline since 2026-01-05T11:30:00.000Z, under a claim this resource did not make; up will claim it again for svc-pipeline (onDrift "reclaim")`,
+        `TaskClaim: refresh found task ${state.taskId} held by svc-pipeline since 2026-01-05T11:30:00.000Z, under a claim this resource did not make; up will fail, sending nothing: this resource does not take over a claim it did not make (set adopt: true to record it, or onDrift "ignore")`,
       ],
     });
+    // With adopt, the plan says the claim is recorded as adopted: what update then does.
+    expect(diffTaskClaim(reclaimed, { ...same, adopt: true }).reasons).toEqual([
+      expect.stringMatching(
+        /under a claim this resource did not make; up records that claim as adopted \(adopt: true\)$/,
+      ),
+    ]);
     // A state that does not know its claim time yet (written before it was kept) is not drift.
     const { heldSince: _h, ...unknownSince } = reclaimed;
     expect(diffTaskClaim(unknownSince, same).changes).toBe(false);
