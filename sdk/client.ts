@@ -36,7 +36,14 @@ import {
   type Task,
   type WhoAmI,
 } from "./schemas";
-import { type CallOptions, type Logger, stderrLogger, type TlsOptions, Transport } from "./transport";
+import {
+  type CallOptions,
+  DEFAULT_MAX_BODY_BYTES,
+  type Logger,
+  stderrLogger,
+  type TlsOptions,
+  Transport,
+} from "./transport";
 
 export interface ClientOptions {
   /** Platform root, e.g. `https://iap.example.com:3443` (no trailing `/operations-manager`). */
@@ -51,8 +58,16 @@ export interface ClientOptions {
   /** Bring your own agents (they replace the keep-alive agents and `tls`). */
   httpAgent?: http.Agent;
   httpsAgent?: https.Agent;
-  /** Proxy as axios takes it; `false` ignores proxy environment variables. */
+  /**
+   * Proxy as axios takes it (`{ protocol, host, port, auth }`); without it, `HTTPS_PROXY`,
+   * `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` decide for the base URL's host; `false` ignores them.
+   */
   proxy?: AxiosProxyConfig | false;
+  /**
+   * Largest answer accepted, counted once decompressed, and largest request body sent, in bytes
+   * (default 32 MiB). A larger one fails with BodyTooLargeError, and is not retried.
+   */
+  maxBodyBytes?: number;
   /** Receives redacted request/response records. `ITENTIAL_DEBUG=1` logs to stderr when none is given. */
   logger?: Logger;
   /** Appended to the User-Agent (`pulumi-itential/<version> (node …)`). */
@@ -123,10 +138,17 @@ export class OperationsManagerClient {
     if (options.userAgent !== undefined && !/^[\x20-\x7e]*$/.test(options.userAgent)) {
       throw new ValidationError("userAgent must be printable ASCII (no line breaks or other characters)");
     }
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+      throw new ValidationError("maxBodyBytes must be a positive whole number of bytes");
+    }
     this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
     // The transport gets everything but the credentials, which only the auth strategy holds.
-    this.#transport = new Transport({ ...transport, timeoutMs, retry: this.#retry, logger }, () => this.#auth);
+    this.#transport = new Transport(
+      { ...transport, timeoutMs, maxBodyBytes, retry: this.#retry, logger },
+      () => this.#auth,
+    );
     // Logins are not retried on their own: the request that needed the login retries as a whole,
     // so a server that is down is not asked (retries × retries) times.
     this.#auth = createAuth(auth, (request) =>
