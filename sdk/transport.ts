@@ -8,6 +8,7 @@ import * as tls from "node:tls";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import type { AxiosError, AxiosInstance, AxiosProxyConfig, AxiosResponse } from "axios";
+import type { HttpsProxyAgent as ProxyTunnelAgent } from "https-proxy-agent";
 import type { AuthStrategy, OutgoingCredentials } from "./auth";
 import { type StopReason, startDeadline } from "./deadline";
 import {
@@ -466,7 +467,15 @@ function agentFor(baseUrl: string, secure: boolean, options: TransportOptions): 
   }
   if (secure) {
     const { HttpsProxyAgent } = require("https-proxy-agent") as typeof import("https-proxy-agent");
-    return trackHandshakes(new HttpsProxyAgent(proxy, { keepAlive: true, ...tlsSettings }));
+    // Its constructor's TLS options are for an https:// proxy; the tunnelled connection to IAP
+    // takes the request's. The client's tls settings are IAP's, so they go there (an https://
+    // proxy is verified with node's default CAs, NODE_EXTRA_CA_CERTS included).
+    class TunnelAgent extends HttpsProxyAgent<string> {
+      override connect(req: http.ClientRequest, opts: Parameters<ProxyTunnelAgent<string>["connect"]>[1]) {
+        return super.connect(req, { ...opts, ...tlsSettings });
+      }
+    }
+    return trackHandshakes(new TunnelAgent(proxy, { keepAlive: true }));
   }
   const { HttpProxyAgent } = require("http-proxy-agent") as typeof import("http-proxy-agent");
   return trackHandshakes(new HttpProxyAgent(proxy, { keepAlive: true }));
