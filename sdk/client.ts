@@ -1,4 +1,5 @@
 // OperationsManagerClient: the typed client for IAP's Operations Manager task and job API.
+import { constants as bufferConstants } from "node:buffer";
 import * as fs from "node:fs";
 import type * as http from "node:http";
 import type * as https from "node:https";
@@ -103,6 +104,7 @@ const TASK_KEY = /^[0-9a-fA-F]{1,4}$/;
 const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
 const CLAIMABLE = new Set(["running", "incomplete"]);
 const DEFAULT_PAGE_SIZE = 100;
+const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 function checkId(value: unknown, pattern: RegExp, what: string): string {
   if (typeof value !== "string" || !pattern.test(value)) {
@@ -139,8 +141,9 @@ export class OperationsManagerClient {
       throw new ValidationError("userAgent must be printable ASCII (no line breaks or other characters)");
     }
     const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-      throw new ValidationError("maxBodyBytes must be a positive whole number of bytes");
+    // An answer is parsed as one string, and V8's strings stop at about 512 MiB.
+    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0 || maxBodyBytes > MAX_STRING_LENGTH) {
+      throw new ValidationError(`maxBodyBytes must be a whole number of bytes from 1 to ${MAX_STRING_LENGTH}`);
     }
     this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);

@@ -187,9 +187,11 @@ describe("answers too large for the client", () => {
     expect((tooBig as BodyTooLargeError).direction).toBe("request");
     expect((tooBig as Error).message).toMatch(/^POST \/operations-manager\/jobs\/start was not sent: .* 1000 bytes/);
     expect(bodies).toHaveLength(1);
-    expect(
-      () => new OperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: basicAuth, maxBodyBytes: 0 }),
-    ).toThrow(ValidationError);
+    for (const maxBodyBytes of [0, 1.5, 2 ** 40]) {
+      expect(
+        () => new OperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: basicAuth, maxBodyBytes }),
+      ).toThrow(ValidationError);
+    }
   });
 });
 
