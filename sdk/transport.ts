@@ -146,7 +146,7 @@ export class Transport {
       // The agent above already applies the proxy (or none): axios must not look again.
       proxy: false,
       maxRedirects: 0,
-      // Bytes in, text out by the transport: decompression is strict and bounded (see decodedBody).
+      // Bytes in, text out by the transport: decompression is strict and bounded (see decodedText).
       responseType: "arraybuffer",
       decompress: false,
       maxContentLength: options.maxBodyBytes,
