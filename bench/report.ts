@@ -6,6 +6,7 @@ import * as path from "node:path";
 import type { EmulatorRpsResults } from "./emulator-rps";
 import type { EngineResults, RequestCounts } from "./engine";
 import type { MachineInfo } from "./machine";
+import type { ModuleLoadResults } from "./module-load";
 import type { SdkVsRawCell } from "./sdk-vs-raw";
 import type { Spread } from "./stats";
 
@@ -28,6 +29,7 @@ export interface RunRecord {
   settings: RunSettings;
   engine?: EngineResults;
   sdkVsRaw?: SdkVsRawCell[];
+  moduleLoad?: ModuleLoadResults;
   emulator?: EmulatorRpsResults;
 }
 
@@ -62,6 +64,16 @@ function requestGoal(name: keyof EngineResults["requestsPerOperation"], c: Reque
     case "delete":
       return ["<= 1 read, <= 1 write (+1 login per process)", reads <= 1 && writes <= 1 && oneLogin];
   }
+}
+
+/**
+ * Issue 16's goal: one request at a time against a server 1 ms away, what a provider does. The
+ * other cells (no latency, 16 in flight) measure the client's own CPU against a loop that does
+ * nothing else: information, since against the engine's ~50 ms per resource it is not what users
+ * wait for (engineOverheadRatio is).
+ */
+function sdkVsRawGoal(cell: SdkVsRawCell): number | undefined {
+  return cell.latencyMs > 0 && cell.inFlight === 1 ? 0.8 : undefined;
 }
 
 function rows(record: RunRecord): Row[] {
@@ -157,13 +169,13 @@ function rows(record: RunRecord): Row[] {
     }
   }
   for (const cell of record.sdkVsRaw ?? []) {
-    const goal = cell.latencyMs === 0 ? 0.6 : 0.95;
+    const goal = sdkVsRawGoal(cell);
     out.push({
       figure: `sdkVsRawRatio ${cell.operation} x${cell.inFlight} +${cell.latencyMs}ms`,
       value: ratio(cell.ratio.median),
       range: ratioRange(cell.ratio),
-      goal: `>= ${goal}`,
-      met: cell.ratio.median >= goal,
+      goal: goal === undefined ? "information" : `>= ${goal}`,
+      met: goal === undefined ? undefined : cell.ratio.median >= goal,
     });
     out.push({
       figure: "  ops/s sdk | raw; client CPU µs/op",
@@ -172,6 +184,21 @@ function rows(record: RunRecord): Row[] {
       goal: "",
       met: undefined,
     });
+  }
+  const load = record.moduleLoad;
+  if (load) {
+    for (const [figure, s] of [
+      ["load axios in a fresh process, ms", load.axiosMs],
+      ["load the SDK and make a client, ms", load.sdkClientMs],
+    ] as const) {
+      out.push({
+        figure,
+        value: fixed(s.median, 1),
+        range: `${fixed(s.min, 1)}-${fixed(s.max, 1)}`,
+        goal: "once per process",
+        met: undefined,
+      });
+    }
   }
   const em = record.emulator;
   if (em) {
@@ -251,12 +278,13 @@ export function resultsJson(record: RunRecord): Record<string, unknown> {
       : {}),
     ...(record.sdkVsRaw
       ? {
-          sdkVsRawRatio: record.sdkVsRaw.map((cell) => ({
-            ...cell,
-            goal: cell.latencyMs === 0 ? ">= 0.6" : ">= 0.95",
-          })),
+          sdkVsRawRatio: record.sdkVsRaw.map((cell) => {
+            const goal = sdkVsRawGoal(cell);
+            return { ...cell, goal: goal === undefined ? "information" : `>= ${goal}` };
+          }),
         }
       : {}),
+    ...(record.moduleLoad ? { moduleLoadMs: record.moduleLoad } : {}),
     ...(record.emulator ? { emulatorRps: record.emulator } : {}),
   };
 }

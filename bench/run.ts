@@ -18,6 +18,7 @@ import { ensureFreshBuild } from "../test/support/fresh-build";
 import { measureEmulatorRps } from "./emulator-rps";
 import { installNoopProvider, measureEngine } from "./engine";
 import { describeMachine, LoadSampler } from "./machine";
+import { measureModuleLoad } from "./module-load";
 import { type RunRecord, type RunSettings, table, writeResults } from "./report";
 import { measureSdkVsRaw } from "./sdk-vs-raw";
 
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
         rounds: settings.httpRounds,
         durationMs: settings.httpDurationMs,
       });
+      process.stderr.write("sdk: loading axios and the SDK in fresh processes\n");
+      record.moduleLoad = await measureModuleLoad(settings.httpRounds * 2);
     }
     if (sections.has("emulator")) {
       process.stderr.write("emulator: requests per second\n");

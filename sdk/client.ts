@@ -1,4 +1,5 @@
 // OperationsManagerClient: the typed client for IAP's Operations Manager task and job API.
+import { constants as bufferConstants } from "node:buffer";
 import * as fs from "node:fs";
 import type * as http from "node:http";
 import type * as https from "node:https";
@@ -36,7 +37,14 @@ import {
   type Task,
   type WhoAmI,
 } from "./schemas";
-import { type CallOptions, type Logger, stderrLogger, type TlsOptions, Transport } from "./transport";
+import {
+  type CallOptions,
+  DEFAULT_MAX_BODY_BYTES,
+  type Logger,
+  stderrLogger,
+  type TlsOptions,
+  Transport,
+} from "./transport";
 
 /** What each kind of credentials sends over the wire: every kind is readable over plain http. */
 const PLAIN_HTTP_EXPOSURE: Record<AuthOptions["type"], string> = {
@@ -59,8 +67,16 @@ export interface ClientOptions {
   /** Bring your own agents (they replace the keep-alive agents and `tls`). */
   httpAgent?: http.Agent;
   httpsAgent?: https.Agent;
-  /** Proxy as axios takes it; `false` ignores proxy environment variables. */
+  /**
+   * Proxy as axios takes it (`{ protocol, host, port, auth }`); without it, `HTTPS_PROXY`,
+   * `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` decide for the base URL's host; `false` ignores them.
+   */
   proxy?: AxiosProxyConfig | false;
+  /**
+   * Largest answer accepted, counted once decompressed, and largest request body sent, in bytes
+   * (default 32 MiB). A larger one fails with BodyTooLargeError, and is not retried.
+   */
+  maxBodyBytes?: number;
   /** Receives redacted request/response records. `ITENTIAL_DEBUG=1` logs to stderr when none is given. */
   logger?: Logger;
   /** Appended to the User-Agent (`pulumi-itential/<version> (node …)`). */
@@ -96,6 +112,7 @@ const TASK_KEY = /^[0-9a-fA-F]{1,4}$/;
 const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
 const CLAIMABLE = new Set(["running", "incomplete"]);
 const DEFAULT_PAGE_SIZE = 100;
+const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 function checkId(value: unknown, pattern: RegExp, what: string): string {
   if (typeof value !== "string" || !pattern.test(value)) {
@@ -131,10 +148,18 @@ export class OperationsManagerClient {
     if (options.userAgent !== undefined && !/^[\x20-\x7e]*$/.test(options.userAgent)) {
       throw new ValidationError("userAgent must be printable ASCII (no line breaks or other characters)");
     }
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    // An answer is parsed as one string, and V8's strings stop at about 512 MiB.
+    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0 || maxBodyBytes > MAX_STRING_LENGTH) {
+      throw new ValidationError(`maxBodyBytes must be a whole number of bytes from 1 to ${MAX_STRING_LENGTH}`);
+    }
     this.#retry = { ...DEFAULT_RETRY, ...retryOverrides };
     const logger = options.logger ?? (process.env.ITENTIAL_DEBUG === "1" ? stderrLogger : undefined);
     // The transport gets everything but the credentials, which only the auth strategy holds.
-    this.#transport = new Transport({ ...transport, timeoutMs, retry: this.#retry, logger }, () => this.#auth);
+    this.#transport = new Transport(
+      { ...transport, timeoutMs, maxBodyBytes, retry: this.#retry, logger },
+      () => this.#auth,
+    );
     // Logins are not retried on their own: the request that needed the login retries as a whole,
     // so a server that is down is not asked (retries × retries) times.
     this.#auth = createAuth(auth, (request) =>

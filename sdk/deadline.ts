@@ -6,39 +6,23 @@
 /** Why a deadline-bound operation stopped early. */
 export type StopReason = "timeout" | "aborted";
 
-/** What an exchange needs of its deadline: to hear when it stops. */
-export interface Stoppable {
-  /** Calls `listener` once when the time is up or the caller aborted (at once if it already has). */
-  onStop(listener: () => void): void;
-}
-
-export interface Deadline extends Stoppable {
-  /**
-   * Fires when the deadline stops, for APIs that take an AbortSignal (axios). Made on first use:
-   * an AbortController and its listeners cost about 8 µs, a tenth of a whole request to a local
-   * server, and the node:http exchange only needs `onStop`.
-   */
+export interface Deadline {
+  /** Fires when the time is up or the caller aborted; handed to axios, which ends the exchange. */
   readonly signal: AbortSignal;
   /** What fired, once the deadline has stopped. */
   reason(): StopReason | undefined;
-  /** Stops the timer and forgets the caller's signal and the listeners; call when the work is done. */
+  /** Stops the timer and forgets the caller's signal; call when the work is done. */
   dispose(): void;
 }
 
 /** A deadline of `ms` milliseconds, also ended by `caller` aborting. */
 export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
   let stopped: StopReason | undefined;
-  let listeners: (() => void)[] = [];
-  let controller: AbortController | undefined;
-  const abortSignal = () =>
-    controller?.abort(new Error(stopped === "timeout" ? `timed out after ${ms} ms` : "aborted"));
+  const controller = new AbortController();
   const stop = (why: StopReason) => {
     if (stopped) return;
     stopped = why;
-    abortSignal();
-    const waiting = listeners;
-    listeners = [];
-    for (const listener of waiting) listener();
+    controller.abort(new Error(why === "timeout" ? `timed out after ${ms} ms` : "aborted"));
   };
   // Node's timers hold at most 2^31-1 ms, and fire after 1 ms when asked for more.
   const timer = setTimeout(() => stop("timeout"), Math.min(ms, 2_147_483_647));
@@ -48,22 +32,11 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
   if (caller?.aborted) stop("aborted");
   else caller?.addEventListener("abort", onAbort, { once: true });
   return {
-    get signal() {
-      if (!controller) {
-        controller = new AbortController();
-        if (stopped) abortSignal();
-      }
-      return controller.signal;
-    },
-    onStop(listener) {
-      if (stopped) listener();
-      else listeners.push(listener);
-    },
+    signal: controller.signal,
     reason: () => stopped,
     dispose: () => {
       clearTimeout(timer);
       caller?.removeEventListener("abort", onAbort);
-      listeners = [];
     },
   };
 }

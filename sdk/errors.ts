@@ -105,9 +105,40 @@ export class ConnectionError extends ItentialError {
      * delivered, so even a TLS error code does not mean it was refused.
      */
     readonly afterTlsHandshake = false,
+    /**
+     * The request went out on a kept-alive connection that failed before any answer came: most
+     * likely the server closed it while idle, so a read is sent again at once, on a new one.
+     */
+    readonly reusedConnection = false,
   ) {
     super(`${method} ${path} failed: ${detail}${code && !detail.includes(code) ? ` (${code})` : ""}`);
   }
+}
+
+/**
+ * An answer (once decompressed) or a request body larger than the client's `maxBodyBytes`. Not
+ * retried: the same request would get the same answer. Nothing of the body is kept.
+ */
+export class BodyTooLargeError extends ItentialError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    /** The limit that was passed, in bytes. */
+    readonly limitBytes: number,
+    /** `response` for an answer, `request` for what the client was about to send. */
+    readonly direction: "response" | "request",
+  ) {
+    super(
+      direction === "response"
+        ? `${method} ${path} answered with more than ${describeBytes(limitBytes)}, the client's maxBodyBytes; the answer was dropped`
+        : `${method} ${path} was not sent: its body is larger than ${describeBytes(limitBytes)}, the client's maxBodyBytes`,
+    );
+  }
+}
+
+function describeBytes(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`;
 }
 
 /** The caller's AbortSignal fired. */

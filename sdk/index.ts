@@ -14,6 +14,7 @@ export {
   ApiError,
   AuthenticationError,
   BadRequestError,
+  BodyTooLargeError,
   ConflictError,
   ConnectionError,
   ItentialError,

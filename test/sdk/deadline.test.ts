@@ -172,33 +172,46 @@ describe("against the emulator", () => {
 });
 
 describe("startDeadline", () => {
-  test("tells its listeners once, whichever stops it first; a listener added later hears at once", async () => {
+  /** Records, in order, what each deadline's signal heard. */
+  const listen = (deadline: { signal: AbortSignal }, heard: string[], name: string) =>
+    deadline.signal.addEventListener("abort", () => heard.push(name));
+
+  test("its signal fires once, whichever stops it first, with the reason kept", async () => {
     const caller = new AbortController();
     const deadline = startDeadline(10_000, caller.signal);
     const heard: string[] = [];
-    deadline.onStop(() => heard.push("first"));
+    listen(deadline, heard, "first");
     caller.abort();
-    deadline.onStop(() => heard.push("late"));
-    expect(heard).toEqual(["first", "late"]);
+    caller.abort();
+    expect(heard).toEqual(["first"]);
     expect(deadline.reason()).toBe("aborted");
-    // Its AbortSignal, made only when asked for, has fired too.
     expect(deadline.signal.aborted).toBe(true);
     deadline.dispose();
   });
 
-  test("the first reason stays; dispose leaves no listener on the caller's signal and tells nobody after", () => {
+  test("a caller that aborted already stops it at once", () => {
+    const caller = new AbortController();
+    caller.abort();
+    const deadline = startDeadline(10_000, caller.signal);
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.reason()).toBe("aborted");
+    deadline.dispose();
+  });
+
+  test("the first reason stays; dispose leaves no listener on the caller's signal and fires nothing after", () => {
     const caller = new AbortController();
     const heard: string[] = [];
     for (let i = 0; i < 50; i++) {
       const deadline = startDeadline(10_000, caller.signal);
-      deadline.onStop(() => heard.push("disposed one"));
+      listen(deadline, heard, "disposed one");
       deadline.dispose();
     }
     expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
     const live = startDeadline(10_000, caller.signal);
-    live.onStop(() => heard.push(`live: ${live.reason()}`));
+    listen(live, heard, `live`);
     caller.abort();
-    expect(heard).toEqual(["live: aborted"]);
+    expect(heard).toEqual(["live"]);
+    expect(live.reason()).toBe("aborted");
     expect(String(live.signal.reason)).toContain("aborted");
     live.dispose();
   });
@@ -213,19 +226,19 @@ describe("startDeadline", () => {
     deadline.dispose();
   });
 
-  test("times out on its own timer; a disposed deadline tells nobody", async () => {
+  test("times out on its own timer; a disposed deadline fires nothing", async () => {
     const fired = startDeadline(20);
-    const signal = fired.signal;
     const heard: string[] = [];
-    fired.onStop(() => heard.push("timeout"));
+    listen(fired, heard, "timeout");
     const disposed = startDeadline(20);
-    disposed.onStop(() => heard.push("disposed"));
+    listen(disposed, heard, "disposed");
     disposed.dispose();
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(heard).toEqual(["timeout"]);
     expect(fired.reason()).toBe("timeout");
-    expect(signal.aborted).toBe(true);
+    expect(fired.signal.aborted).toBe(true);
     expect(disposed.reason()).toBeUndefined();
+    expect(disposed.signal.aborted).toBe(false);
     fired.dispose();
   });
 });

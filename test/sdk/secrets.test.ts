@@ -16,7 +16,7 @@ import {
 import { type AuthStrategy, createAuth } from "../../sdk/auth";
 import { redactText } from "../../sdk/redact";
 import { DEFAULT_RETRY } from "../../sdk/retry";
-import { Transport } from "../../sdk/transport";
+import { DEFAULT_MAX_BODY_BYTES, Transport } from "../../sdk/transport";
 import { AS, call, useEmulatorProcess } from "../support/emulator-process";
 
 const WHOAMI = { id: "0123456789abcdef01234567", username: "svc-pipeline", groups: [] };
@@ -281,7 +281,12 @@ describe("credentials are not reachable through the objects that hold them", () 
     }));
     await strategy.authorize({ headers: {}, query: new URLSearchParams() }); // holds a token now, if it logs in
     const transport = new Transport(
-      { baseUrl: "http://127.0.0.1:9", timeoutMs: 1000, retry: { ...DEFAULT_RETRY, maxRetries: 0 } },
+      {
+        baseUrl: "http://127.0.0.1:9",
+        timeoutMs: 1000,
+        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+        retry: { ...DEFAULT_RETRY, maxRetries: 0 },
+      },
       () => {
         return strategy;
       },

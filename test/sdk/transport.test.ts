@@ -188,7 +188,7 @@ test("a compressed answer is read; a body cut short is a ConnectionError, not a 
   await expect(client.getTask("00000000-0000-4000-8000-000000000000")).rejects.toBeInstanceOf(ConnectionError);
 });
 
-describe("the exchange over node:http: what axios did, and ends that always come", () => {
+describe("reading answers: every encoding axios accepts, and ends that always come", () => {
   const whoamiText = JSON.stringify(WHOAMI);
 
   test("a request queued for a socket still ends at its deadline, and at its caller's abort", async () => {
