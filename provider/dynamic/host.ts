@@ -42,8 +42,8 @@ import {
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
-import { PROVIDER_NAME_KEY } from "../provider-keys";
 import { authHint, foreignPlatform, PlatformClients } from "../platform-clients";
+import { PROVIDER_NAME_KEY } from "../provider-keys";
 
 let settings: ProviderSettings | ConfigurationError | undefined;
 const clients = new PlatformClients();

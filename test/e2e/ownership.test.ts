@@ -162,7 +162,7 @@ describe.each(ACCOUNTS)("as %s", (_label, account) => {
       ];
       await clearLog();
       const twice = await failure(stack.preview());
-      expect(twice).toMatch(/names task .* which another TaskClaim of this stack already holds/);
+      expect(twice).toMatch(/names task .* which another Task(Claim|Assignment) of this stack already holds/);
       expect(await writes()).toEqual([]);
 
       // Destroy releases the claim the (renamed) resource made.
