@@ -55,7 +55,7 @@ describe("an emulator serving HTTPS with a generated certificate", () => {
       .create({ taskId, takeOver: false, releaseOnDestroy: true, ...OWNERSHIP })
       .catch((e: Error) => e);
     expect((error as Error).message).toMatch(
-      /^POST \/login failed: .*\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)\. The platform's certificate is not trusted: set itential:caCert \(or ITENTIAL_CA_FILE\)/,
+      /^TaskClaim create \(task [0-9a-f-]+\): POST \/login failed: .*\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)\. The platform's certificate is not trusted: set itential:caCert \(or ITENTIAL_CA_FILE\)/,
     );
     expect(Date.now() - started).toBeLessThan(2000); // a certificate is not retried
     expect(await emulator().requests()).toEqual([]);
