@@ -189,7 +189,9 @@ function build(versions, target) {
       logFile,
       `Building the Pulumi CLI ${versions.cli} and its Node.js language host ${versions.languageHost}\n`,
     );
-    log(`building the Pulumi CLI once (several minutes on two cores; Go's output goes to ${logFile})`);
+    log(
+      `building the Pulumi CLI once (7 to 11 minutes on two cores, quiet until each stage ends; Go's output goes to ${logFile})`,
+    );
     const started = Date.now();
     goBuild(
       cliModuleDir,

@@ -114,6 +114,7 @@ const userObject = z.looseObject({
 const userRef = z.union([z.string(), z.null(), userObject]).optional();
 const timeValue = z.union([z.string(), z.number(), z.null()]).optional();
 
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export const taskDocument = z.looseObject({
   _id: z.string().min(1),
   name: z.string().optional(),
@@ -185,6 +186,7 @@ const accountSearch = z.looseObject({
   total: z.number().int().nonnegative(),
 });
 
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export const envelope = z.looseObject({
   message: z.string().nullable().optional(),
   data: z.unknown(),
@@ -206,6 +208,7 @@ const issuedToken = z.string().regex(/^[\x21-\x7e]{1,4096}$/, "is not a token (v
 /** An OAuth access token goes into `Authorization: Bearer …`, whose syntax is RFC 6750's b64token. */
 const bearerToken = z.string().regex(/^[A-Za-z0-9._~+/-]{1,4096}=*$/, "is not a bearer token (RFC 6750 b64token)");
 
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export const oauthTokenResponse = z.looseObject({
   access_token: bearerToken,
   /** The client sends it as a Bearer token: any other type would be refused on every request. */
@@ -217,6 +220,7 @@ export const oauthTokenResponse = z.looseObject({
 });
 
 /** `POST /login` answers the token as a JSON string; some versions wrap it as `{ token }`. */
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export const loginResponse = z.union([issuedToken, z.looseObject({ token: issuedToken })]);
 
 // The hottest answers (a task, and the envelope around every answer) are checked by hand first,
@@ -261,6 +265,7 @@ function isMetrics(v: unknown): boolean {
 }
 
 /** Whether `taskDocument` accepts `v`: the same rules, without building zod's copy of it. */
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export function isTaskDocument(v: unknown): v is z.output<typeof taskDocument> {
   if (!isRecord(v) || typeof v._id !== "string" || v._id.length === 0) return false;
   const groups = v.groups;
@@ -280,6 +285,7 @@ export function isTaskDocument(v: unknown): v is z.output<typeof taskDocument> {
 }
 
 /** Whether `envelope` accepts `v` (zod wants the `data` key present, whatever its value). */
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export function isEnvelope(v: unknown): v is z.output<typeof envelope> {
   return (
     isRecord(v) &&
@@ -301,6 +307,7 @@ export function fail(origin: Origin, detail: string): never {
 }
 
 /** Parses `value` with `schema`, or fails naming the endpoint and the first problems found. */
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, origin: Origin, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -355,6 +362,7 @@ export function parseTask(value: unknown, origin: Origin): Task {
 }
 
 /** The client's Task from a checked document; `raw` is what IAP sent. */
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export function taskFrom(doc: z.output<typeof taskDocument>, raw: unknown, origin: Origin): Task {
   const metrics = doc.metrics ?? undefined;
   const task: Task = { id: doc._id, raw: raw as Record<string, unknown> };

@@ -10,7 +10,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { scaledBudget } from "../support/time-scale";
 import { CONSUMER_ENV } from "./consumer";
+import { budgetExceeded, cliBudgetMs, withStepBudgets } from "./step-budget";
 
 const execFileAsync = promisify(execFile);
 
@@ -103,7 +105,7 @@ export class PulumiSandbox {
       fs.mkdirSync(root, { recursive: true });
       if (!fs.existsSync(path.join(root, "bin"))) fs.symlinkSync(this.binDir, path.join(root, "bin"), "dir");
     }
-    return PulumiCommand.get({ root });
+    return withStepBudgets(await PulumiCommand.get({ root }));
   }
 
   /** A stack running `program` in this process (Automation API inline program). */
@@ -134,10 +136,12 @@ export class PulumiSandbox {
         cwd,
         env: { ...process.env, ...this.env, ...env },
         maxBuffer: 64 * 1024 * 1024,
+        timeout: scaledBudget(cliBudgetMs(args)),
       });
       return { code: 0, stdout, stderr };
     } catch (error) {
-      const e = error as { code?: number | string; stdout?: string; stderr?: string };
+      const e = error as { code?: number | string; stdout?: string; stderr?: string; killed?: boolean };
+      if (e.killed) throw budgetExceeded(args, `${e.stdout ?? ""}\n${e.stderr ?? ""}`);
       if (typeof e.code !== "number") throw error;
       return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
     }

@@ -35,3 +35,16 @@ test("a green run says 0 failed", () => {
   expect(run.status).toBe(0);
   expect(run.lines.at(-1)).toBe("Tests: 1 passed, 0 failed, 2 skipped");
 });
+
+test("the slowest tests and suites, longest first, and the machine's load, just before the closing line", () => {
+  const run = runJest("passes", "fails");
+  const tests = run.lines.indexOf("Slowest tests (of 2):");
+  expect(tests).toBeGreaterThanOrEqual(0);
+  // fails.check.js's test waits before failing: it is the slower one.
+  expect(run.lines[tests + 1]).toMatch(/^ +\d+\.\d s {2}fails\.check\.js › /);
+  expect(run.lines[tests + 2]).toMatch(/^ +\d+\.\d s {2}passes\.check\.js › passes$/);
+  expect(run.lines[tests + 3]).toBe("Slowest suites (of 2):");
+  expect(run.lines.at(-2)).toMatch(
+    /^Load average [\d.]+ \/ [\d.]+ \/ [\d.]+ \(1, 5, 15 min\) on \d+ cores; time budgets now × [\d.]+/,
+  );
+});
