@@ -10,10 +10,11 @@
 //   with npm's engine warning, and that cell runs too).
 // The Node.js running jest serves its own major version; the others are npm's `node-<platform>-<arch>`
 // packages, fetched once into ~/.cache/pulumi-itential/node/<version>.
-import { execFileSync } from "node:child_process";
+
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { npm } from "../support/npm";
 
 export const OLDEST_PULUMI = "3.139.0";
 export const DEV_PULUMI = "3.248.0";
@@ -34,15 +35,6 @@ export const NODES_ENV = "PULUMI_ITENTIAL_COMPAT_NODES";
 export const TARBALL_ENV = "PULUMI_ITENTIAL_COMPAT_TARBALL";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-
-function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, npm_config_loglevel: "error", npm_config_update_notifier: "false" },
-  });
-}
 
 function cacheRoot(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");

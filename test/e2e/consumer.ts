@@ -6,25 +6,17 @@
 // The peer dependency @pulumi/pulumi and the TypeScript toolchain the language host uses are linked
 // from this repository's node_modules rather than installed again: one copy of the Pulumi SDK in a
 // process is what lets an inline program (run in the jest worker) register resources with it.
-import { execFileSync } from "node:child_process";
+
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { npm } from "../support/npm";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const LINKED = ["@pulumi", "typescript", "ts-node", "@types"];
 
 /** The environment variable that hands the consumer's directory to the test workers. */
 export const CONSUMER_ENV = "PULUMI_ITENTIAL_CONSUMER_DIR";
-
-function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, npm_config_loglevel: "error", npm_config_update_notifier: "false" },
-  });
-}
 
 /** Packs this checkout and installs the tarball into a fresh consumer project; returns its directory. */
 export function installPackedLibrary(): string {

@@ -4,11 +4,12 @@
 // (node10, node16, nodenext, bundler), each with and without esModuleInterop and skipLibCheck.
 // The program's `@ts-expect-error` lines fail the compile if a type it relies on is `any`, which
 // the last test proves by compiling it against an `any`-typed stand-in of the package.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { npm } from "../support/npm";
 
 const execFileAsync = promisify(execFile);
 const REPO = path.resolve(__dirname, "..", "..");
@@ -22,14 +23,6 @@ jest.setTimeout(120_000);
 let root = "";
 let consumer = "";
 let readmeSamples: string[] = [];
-
-function npm(args: string[], cwd: string): void {
-  execFileSync("npm", args, {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, npm_config_loglevel: "error", npm_config_update_notifier: "false" },
-  });
-}
 
 /** The README's ```ts blocks, each written as a module of the consumer project. */
 function writeReadmeSamples(dir: string): string[] {
