@@ -269,7 +269,7 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     },
     async read(id, props) {
       const state = { ...props, taskId: props?.taskId ?? id };
-      // The platform state recorded, not today's config: refresh looks where the claim was made.
+      // The platform state recorded: a provider now set up for another one refuses (platform-clients.ts).
       const found = await withContext(`${name} read`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) =>
         rules.read(ctx, state),
       ).catch(quiet);
