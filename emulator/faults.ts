@@ -18,6 +18,11 @@ export interface FaultSpec {
   when?: "before" | "after";
   /** Apply to the next N matching requests, then remove itself. Forever when absent. */
   times?: number;
+  /**
+   * Let the first N matching requests pass untouched before applying (e.g. the read a client makes
+   * before the write a test means to fault). None when absent.
+   */
+  skip?: number;
   /** latency: milliseconds to wait before going on. */
   delayMs?: number;
   /** status: the status to answer (default 503). */
@@ -30,6 +35,8 @@ export interface Fault extends FaultSpec {
   id: string;
   /** How many requests it has hit so far. */
   hits: number;
+  /** How many matching requests it has let pass (see `skip`). */
+  passed: number;
 }
 
 const KINDS: readonly FaultKind[] = ["latency", "status", "reset", "malformed", "truncated"];
@@ -77,10 +84,12 @@ export class FaultPlan {
       path: optionalString("path"),
       when: (s.when as "before" | "after" | undefined) ?? "before",
       times: positive("times"),
+      skip: positive("skip"),
       delayMs: positive("delayMs"),
       status,
       retryAfterSeconds: positive("retryAfterSeconds"),
       hits: 0,
+      passed: 0,
     };
     this.faults.push(fault);
     return fault;
@@ -102,12 +111,15 @@ export class FaultPlan {
 
   /** The first fault matching this request in this phase, counted as hit (and dropped when spent). */
   take(method: string, path: string, when: "before" | "after"): Fault | undefined {
-    const fault = this.faults.find(
-      (f) =>
-        f.when === when &&
-        (f.method === undefined || f.method === method) &&
-        (f.path === undefined || patternMatches(f.path, path)),
-    );
+    const fault = this.faults.find((f) => {
+      if (f.when !== when || (f.method !== undefined && f.method !== method)) return false;
+      if (f.path !== undefined && !patternMatches(f.path, path)) return false;
+      if (f.skip !== undefined && f.passed < f.skip) {
+        f.passed++;
+        return false;
+      }
+      return true;
+    });
     if (!fault) return undefined;
     fault.hits++;
     if (fault.times !== undefined && fault.hits >= fault.times) this.remove(fault.id);

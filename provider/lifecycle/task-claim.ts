@@ -180,8 +180,8 @@ function claimFor(ctx: LifecycleContext, inputs: TaskClaimInputs, me: Holder, co
       const owner = task.owner?.username ?? task.owner?.id;
       const since = task.claimTime ? ` since ${task.claimTime}` : "";
       throw new Error(
-        `TaskClaim: ${describe(task)} is claimed by ${owner}${since}. Nothing was sent. Set takeOver: true to take it over, ` +
-          'ask them to release it, or (for a claim made after this resource\'s) set onDrift: "ignore" to leave it.',
+        `TaskClaim: ${describe(task)} is claimed by ${owner}${since}. Set takeOver: true to take it over, or ask them ` +
+          'to release it (nothing was sent); for a claim they made after this resource\'s, onDrift: "ignore" leaves it.',
       );
     }
     return write(`TaskClaim: the take-over of task ${inputs.taskId} (assigned to ${me.username ?? me.id})`, () =>

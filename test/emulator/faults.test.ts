@@ -151,3 +151,14 @@ test("faults never touch the control API", async () => {
   expect(await emulator().control("GET", "/health")).toEqual({ status: "running" });
   expect((await raw("GET", "/whoami")).error).toBeDefined();
 });
+
+test("skip lets the first matching requests pass, then the fault applies", async () => {
+  await emulator().addFault({ kind: "status", status: 503, method: "GET", path: "/whoami", skip: 2 });
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++)
+    statuses.push((await call(emulator().url, "GET", "/whoami", { auth: AS.pipeline })).status);
+  expect(statuses).toEqual([200, 200, 503, 503]);
+  expect(await emulator().control("GET", "/faults")).toEqual([
+    expect.objectContaining({ skip: 2, passed: 2, hits: 2 }),
+  ]);
+});

@@ -1,4 +1,5 @@
-// The faults the matrix injects, as emulator fault specs. Every fault but "answer lost (once)" hits
+// The faults the matrix injects, as emulator fault specs. Every fault but "answer lost (once)" (and
+// a claim's first read in the "applied" cells) hits
 // every Operations Manager route the operation uses (the task reads and searches as well as the
 // claim or release), not login or whoami: a failing login only makes every run fail before it
 // sends anything, while a failing task route is where a claim's outcome becomes unknown.
@@ -26,6 +27,20 @@ const EVERY_TASK_ROUTE = "/operations-manager/**";
 const PAST_TIMEOUT_MS = Number(FAST_LIMITS["itential:timeoutMs"]) * 2 + 500;
 
 const everywhere = (spec: Omit<FaultSpec, "path">): FaultSpec[] => [{ ...spec, path: EVERY_TASK_ROUTE }];
+
+/**
+ * Every route fails, except that a claim's first read passes: the provider reads the task before
+ * it claims (and refuses, sending nothing, on what it sees), so a fault on that read would only
+ * test the refusal. With the read through, the claim is sent, applied, and its answer (and every
+ * read that could settle its outcome) is lost: the unknown outcome state must record.
+ */
+const afterTheRead = (main: MainRequest, spec: Omit<FaultSpec, "path">): FaultSpec[] =>
+  main.method === "POST" && main.path.endsWith("/claim")
+    ? [
+        { ...spec, method: "POST", path: EVERY_TASK_ROUTE },
+        { ...spec, method: "GET", path: EVERY_TASK_ROUTE, skip: 1 },
+      ]
+    : everywhere(spec);
 
 export const FAULTS: readonly FaultCase[] = [
   {
@@ -57,12 +72,12 @@ export const FAULTS: readonly FaultCase[] = [
   },
   {
     name: "applied, answer lost (always)",
-    specs: () => everywhere({ kind: "reset", when: "after" }),
+    specs: (main) => afterTheRead(main, { kind: "reset", when: "after" }),
     recoverable: false,
   },
   {
     name: "applied, answer past the timeout",
-    specs: () => everywhere({ kind: "latency", when: "after", delayMs: PAST_TIMEOUT_MS }),
+    specs: (main) => afterTheRead(main, { kind: "latency", when: "after", delayMs: PAST_TIMEOUT_MS }),
     recoverable: false,
     settleMs: PAST_TIMEOUT_MS + 500,
   },

@@ -114,21 +114,23 @@ export async function claimVersusClaim(labs: readonly [Lab, Lab], round: number)
 }
 
 /**
- * A stack claims a task alice holds while alice releases it: the claim either lands after the
- * release (and succeeds) or before it (and fails naming alice); state and IAP agree either way.
+ * A stack claims a task alice holds while alice releases it: the provider's read of the task (held
+ * at the emulator, then answered after a random delay) either sees the release (and the claim
+ * succeeds) or does not (and up fails naming alice, sending no claim); state and IAP agree either way.
  */
 export async function claimVersusRelease(lab: Lab, round: number, random = Math.random): Promise<RaceResult> {
   await lab.emulator.reset();
   const [taskId] = (await lab.taskIds()) as [string];
   await lab.emulator.actAs("alice", "POST", `/operations-manager/tasks/${taskId}/claim`);
   const stack = await lab.stack(`release-race-${round}`, [taskId]);
-  const held = await holdNext(lab, "POST", `/operations-manager/tasks/${taskId}/claim`);
+  const held = await holdNext(lab, "GET", `/operations-manager/tasks/${taskId}`);
   const delay = Math.round(random() * HOLD_MS * 2);
   const run = outcomeOf(() => stack.up());
   await arrived(lab, held);
   await sleep(delay);
   await lab.emulator.actAs("alice", "POST", `/operations-manager/tasks/${taskId}/release`);
   const outcome = await run;
+  await lab.emulator.control("DELETE", `/faults/${held}`);
   const holder = (await lab.truth([taskId])).get(taskId);
   const stored = await lab.stored(stack);
   const problems = disagreements(CLAIMANT.username, stored, new Map([[taskId, holder]]));
