@@ -47,7 +47,8 @@ export function drifted(facts: TaskFacts, holder: Holder | undefined, claim: Hel
   return !isFinished(facts.status) && !holdsItsClaim(facts, holder, claim);
 }
 
-function holderName(holder: Holder): string {
+/** A holder as messages name them: the username, else the account id. */
+export function holderName(holder: Holder): string {
   return holder.username ?? `user ${holder.id}`;
 }
 

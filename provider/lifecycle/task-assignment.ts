@@ -17,6 +17,7 @@ import {
   driftRefusal,
   type HeldClaim,
   heldClaim,
+  holderName,
   releaseOwnClaim,
   settledClaim,
 } from "./ownership";
@@ -121,7 +122,7 @@ async function assign(
 ): Promise<{ task: Task; assignee: Holder; adopted: boolean; finished?: boolean }> {
   const assignee = await resolveAssignee(ctx, inputs);
   const send = () =>
-    write(`TaskAssignment: the assignment of task ${inputs.taskId} to ${who(assignee)}`, () =>
+    write(`TaskAssignment: the assignment of task ${inputs.taskId} to ${holderName(assignee)}`, () =>
       ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call),
     );
   try {
@@ -138,10 +139,6 @@ async function assign(
       assigneeId: assignee.id,
     } satisfies Omit<TaskAssignmentState, keyof TaskFacts | keyof HeldClaim>);
   }
-}
-
-function who(holder: Holder): string {
-  return holder.username ?? `user ${holder.id}`;
 }
 
 function pickInputs(inputs: StoredTaskAssignment | TaskAssignmentInputs): TaskAssignmentInputs {
