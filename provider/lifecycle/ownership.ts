@@ -87,6 +87,24 @@ export function driftReason(
   return `${what}: refresh found ${finding(state, holder)}; ${next}`;
 }
 
+/**
+ * Why drift makes a diff a change, or undefined when it does not: a claim whose outcome was unknown
+ * is always settled by the next up; a claim gone from IAP is acted on unless onDrift is "ignore".
+ */
+export function driftChange(
+  what: string,
+  write: string,
+  state: TaskFacts & HeldClaim & { taskId: string },
+  holder: Holder | undefined,
+  inputs: Pick<OwnershipInputs, "onDrift" | "adopt">,
+): string | undefined {
+  if (state.status === undefined) {
+    return `${what}: the outcome of the ${write} of task ${state.taskId} is not known yet: up reads the task and settles it`;
+  }
+  if (!drifted(state, holder, state) || inputs.onDrift === "ignore") return undefined;
+  return driftReason(what, state, holder, inputs);
+}
+
 /** The refusal `onDrift: "fail"` gives, naming the holder. Nothing was sent. */
 export function driftRefusal(what: string, state: TaskFacts & { taskId: string }, holder: Holder | undefined): Error {
   return new Error(

@@ -12,8 +12,8 @@ import {
 import { OutcomeUnknownError, write } from "./outcome";
 import {
   acquire,
+  driftChange,
   drifted,
-  driftReason,
   driftRefusal,
   type HeldClaim,
   heldClaim,
@@ -81,20 +81,17 @@ export function diffTaskAssignment(
     const shown = next === UNKNOWN ? "a user not known until the resources it comes from are updated" : next;
     reasons.push(`TaskAssignment: the assignee changes from ${olds.assignee} to ${shown}`);
   }
-  let drift = false;
-  if (replaces.length === 0 && !unknown && !reassign) {
-    if (olds.status === undefined) {
-      drift = true;
-      reasons.push(
-        `TaskAssignment: the outcome of the assignment of task ${olds.taskId} is not known yet: up reads the task and settles it`,
-      );
-    } else if (needsAssignment(olds) && news.onDrift !== "ignore") {
-      drift = true;
-      reasons.push(driftReason("TaskAssignment", olds, assigneeOf(olds), news));
-    }
-  }
+  const drift =
+    replaces.length === 0 && !unknown && !reassign
+      ? driftChange("TaskAssignment", "assignment", olds, assigneeOf(olds), news)
+      : undefined;
+  if (drift) reasons.push(drift);
   const changes =
-    replaces.length > 0 || unknown || reassign || changedFlags(olds, news, FLAGS, DEFAULTS).length > 0 || drift;
+    replaces.length > 0 ||
+    unknown ||
+    reassign ||
+    changedFlags(olds, news, FLAGS, DEFAULTS).length > 0 ||
+    drift !== undefined;
   return { changes, replaces, deleteBeforeReplace: true, reasons };
 }
 

@@ -7,8 +7,8 @@ import { type CheckOutcome, checkTaskClaimInputs, type OnDrift, type TaskClaimIn
 import { OutcomeUnknownError, write } from "./outcome";
 import {
   acquire,
+  driftChange,
   drifted,
-  driftReason,
   driftRefusal,
   type HeldClaim,
   heldClaim,
@@ -149,20 +149,11 @@ export function changedFlags<K extends string>(
 export function diffTaskClaim(olds: StoredTaskClaim, news: TaskClaimInputs, configuredUrl?: string): Diff {
   const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
   const flags = changedFlags(olds, news, TASK_CLAIM_FLAGS, DEFAULTS);
-  let drift = false;
-  if (replaces.length === 0 && !unknown) {
-    if (olds.status === undefined) {
-      drift = true;
-      reasons.push(
-        `TaskClaim: the outcome of the claim of task ${olds.taskId} is not known yet: up reads the task and settles it`,
-      );
-    } else if (needsClaim(olds) && news.onDrift !== "ignore") {
-      drift = true;
-      reasons.push(driftReason("TaskClaim", olds, claimantOf(olds), news));
-    }
-  }
+  const drift =
+    replaces.length === 0 && !unknown ? driftChange("TaskClaim", "claim", olds, claimantOf(olds), news) : undefined;
+  if (drift) reasons.push(drift);
   return {
-    changes: replaces.length > 0 || unknown || flags.length > 0 || drift,
+    changes: replaces.length > 0 || unknown || flags.length > 0 || drift !== undefined,
     replaces,
     deleteBeforeReplace: true,
     reasons,
