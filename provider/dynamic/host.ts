@@ -7,19 +7,9 @@
 // One process serves one provider: the default one (the stack config, `itential:*`), or an
 // explicit `Provider` resource (its inputs, ../provider-resource.ts), so one platform and its
 // credentials per process.
-import { AbortedError, ConnectionError } from "../../sdk";
-import { platformOf } from "../base-url";
-import {
-  type ConfigSource,
-  ConfigurationError,
-  type ProviderSettings,
-  resolveSettings,
-  type SettingsOrigin,
-  settingName,
-} from "../config";
-import { type CheckFailure, UNKNOWN } from "../lifecycle/inputs";
+import type { SettingsOrigin } from "../config";
+import type { CheckFailure } from "../lifecycle/inputs";
 import { OutcomeUnknownError } from "../lifecycle/outcome";
-import { OneResourcePerTask } from "../lifecycle/ownership";
 import {
   checkTaskAssignment,
   createTaskAssignment,
@@ -41,13 +31,13 @@ import {
   type TaskClaimInputs,
   updateTaskClaim,
 } from "../lifecycle/task-claim";
-import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
-import { authHint, foreignPlatform, PlatformClients } from "../platform-clients";
+import type { LifecycleContext } from "../lifecycle/task-facts";
 import { PROVIDER_NAME_KEY } from "../provider-keys";
+import { checkedAgain, defined, type Placed, ProviderSession } from "../provider-session";
 
-let settings: ProviderSettings | ConfigurationError | undefined;
-const clients = new PlatformClients();
-const tasks = new OneResourcePerTask();
+// Settings, clients, and the rules every front end shares (configuration failures, foreign
+// platforms, one resource per task, error context): ../provider-session.ts.
+const session = new ProviderSession();
 
 /**
  * Called by the engine (through the stubs) once per provider process: with the stack's
@@ -57,67 +47,11 @@ const tasks = new OneResourcePerTask();
 export function configure(config: { get(key: string): unknown }): void {
   const name = config.get(PROVIDER_NAME_KEY);
   const origin: SettingsOrigin = typeof name === "string" ? { kind: "provider", name } : { kind: "stack" };
-  settings = settle((key) => {
+  session.configure((key) => {
     const value = config.get(key);
     // An explicit provider's inputs arrive as JSON values (true, 5000); settings are text.
     return value === undefined || value === null ? undefined : String(value);
   }, origin);
-}
-
-function settle(
-  source: ConfigSource,
-  origin: SettingsOrigin = { kind: "stack" },
-): ProviderSettings | ConfigurationError {
-  clients.clear();
-  try {
-    const resolved = resolveSettings(source, process.env, origin);
-    for (const warning of resolved.warnings) process.stderr.write(`warning: ${warning}\n`);
-    return resolved;
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-}
-
-function currentSettings(): ProviderSettings {
-  // An engine older than dynamic-provider `configure` never calls it: the environment alone then.
-  settings ??= settle(() => undefined);
-  if (settings instanceof ConfigurationError) throw settings;
-  return settings;
-}
-
-/** Runs one operation with its own deadline, on the client of the provider's platform. */
-async function withContext<T>(
-  what: string,
-  taskId: string,
-  baseUrl: string | undefined,
-  work: (ctx: LifecycleContext) => Promise<T>,
-) {
-  const current = currentSettings();
-  let session: ReturnType<PlatformClients["for"]>;
-  try {
-    session = clients.for(current, baseUrl);
-  } catch (error) {
-    // The task lives on a platform these credentials are not for (see platform-clients.ts).
-    throw new Error(`${what} (task ${taskId}): ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const signal = AbortSignal.timeout(current.operationTimeoutMs);
-  try {
-    return await work(contextFor(session.client, session.url, { signal }));
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    const cause = error instanceof OutcomeUnknownError ? error.cause : error;
-    const message =
-      signal.aborted && cause instanceof AbortedError
-        ? `${what} gave up after ${current.operationTimeoutMs} ms (${settingName("operationTimeoutMs", current.source)}): ${error.message}`
-        : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}${authHint(cause, current, session.url)}`;
-    // Only the message travels on (the SDK's errors keep request details a log need not see),
-    // and, for a write whose outcome is unknown, what state should record.
-    // Every message names the operation and the task: the SDK's (a refused login) name neither.
-    const named = /^Task(Claim|Assignment)\b/.test(message) ? message : `${what} (task ${taskId}): ${message}`;
-    if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(named, undefined, error.recorded);
-    throw new Error(named);
-  }
 }
 
 /**
@@ -130,21 +64,6 @@ function quiet(error: unknown): never {
   if (!(error instanceof Error)) throw error;
   const message = error.message;
   throw Object.assign(error, { stack: "", toString: () => message });
-}
-
-/** TLS refusals, in the settings that fix them: the error codes alone send people searching. */
-function tlsHint(error: Error): string {
-  if (!(error instanceof ConnectionError) || error.code === undefined) return "";
-  if (/CERT_ALTNAME|ERR_TLS_CERT_ALTNAME_INVALID/.test(error.code)) {
-    return ". The platform's certificate is not issued for this host name: use the name it was issued for in itential:baseUrl";
-  }
-  if (/CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA/.test(error.code)) {
-    return ". The platform asks for a client certificate it accepts: set itential:clientCert and itential:clientKey";
-  }
-  if (/CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(error.code)) {
-    return ". The platform's certificate is not trusted: set itential:caCert (or ITENTIAL_CA_FILE) to the CA that signed it";
-  }
-  return "";
 }
 
 /**
@@ -165,34 +84,12 @@ function possiblyApplied(error: unknown, id: string, news: object): unknown {
   });
 }
 
-/** Drops unset values: state holds only what is known. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 interface CheckAnswer<T> {
   inputs: T;
   failures: CheckFailure[];
 }
 
-/**
- * Inputs checked again where they are used: the engine runs `check` first, but inputs it could not
- * know at preview arrive resolved only here, and a create or update must not send anything the
- * check would refuse (an accounts search for an invisible username, a claim with takeOver "yes").
- */
-function checked<T>(name: string, check: (news: Record<string, unknown>) => { failures: CheckFailure[] }, inputs: T) {
-  const { failures } = check(inputs as Record<string, unknown>);
-  if (failures.length > 0) {
-    throw new Error(`${name} has invalid inputs: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
-  }
-}
-
 /** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
-interface Placed {
-  taskId: string;
-  baseUrl?: string;
-}
-
 interface Kind<Inputs extends Placed, State extends Placed & { platformUrl?: string }> {
   check(olds: unknown, news: Record<string, unknown>): Promise<CheckAnswer<Inputs>>;
   diff(id: string, olds: State, news: Inputs): Promise<Omit<Diff, "reasons">>;
@@ -200,18 +97,6 @@ interface Kind<Inputs extends Placed, State extends Placed & { platformUrl?: str
   read(id: string, props: State): Promise<{ id: string; props: State | Record<string, never> }>;
   update(id: string, olds: State, news: Inputs): Promise<{ outs: State }>;
   delete(id: string, props: State): Promise<void>;
-}
-
-/** Why the provider cannot serve any resource (its configuration), as check failures. */
-function configurationFailures(): { settings?: ProviderSettings; failures: CheckFailure[] } {
-  try {
-    return { settings: currentSettings(), failures: [] };
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    // One failure naming every key to fix; no stack trace (the dynamic provider prints one for a
-    // thrown error, three times over).
-    return { failures: [{ property: "", reason: error.message }] };
-  }
 }
 
 function kind<Inputs extends Placed, State extends Placed & { platformUrl?: string }>(
@@ -228,28 +113,12 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
   return {
     async check(_olds, news) {
       // Preview fails here, before anything runs, when the provider cannot be configured.
-      const { settings: configured, failures } = configurationFailures();
-      const checked = rules.check(news);
-      checked.failures.push(...failures);
-      if (!configured) return checked;
-      // A baseUrl the input check refused (not a URL, not a string) has its one failure already.
-      const baseUrl = checked.failures.some((f) => f.property === "baseUrl") ? UNKNOWN : checked.inputs.baseUrl;
-      const refused = baseUrl === UNKNOWN ? undefined : foreignPlatform(configured, baseUrl);
-      if (refused) checked.failures.push({ property: baseUrl === undefined ? "" : "baseUrl", reason: refused });
-      if (checked.failures.length === 0 && configured.baseUrl !== undefined && checked.inputs.taskId !== UNKNOWN) {
-        const twice = tasks.note(platformOf(configured.baseUrl), checked.inputs.taskId, name);
-        if (twice) checked.failures.push({ property: "taskId", reason: twice });
-      }
-      return checked;
+      return session.check(name, rules.check(news));
     },
     async diff(_id, olds, news) {
-      // The provider's URL decides where a resource lives (see replacements).
-      let configuredUrl: string | undefined;
-      try {
-        configuredUrl = currentSettings().baseUrl;
-      } catch {
-        configuredUrl = undefined; // check has reported it
-      }
+      // The provider's URL decides where a resource lives (see replacements); a configuration
+      // that failed has been reported by check.
+      const configuredUrl = session.configuredUrl();
       const diff = rules.diff(olds, news, configuredUrl);
       // The plan says why: the dynamic-provider protocol carries no detailed diff, but this
       // process's stderr is shown with the stack's diagnostics in preview and up.
@@ -257,9 +126,9 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
       return { changes: diff.changes, replaces: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
     },
     async create(inputs) {
-      checked(name, rules.check, inputs);
+      checkedAgain(name, rules.check, inputs);
       try {
-        const state = await withContext(`${name} create`, inputs.taskId, inputs.baseUrl, (ctx) =>
+        const state = await session.run(`${name} create`, inputs.taskId, inputs.baseUrl, (ctx) =>
           rules.create(ctx, inputs),
         );
         return { id: state.taskId, outs: defined(state) };
@@ -270,16 +139,16 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     async read(id, props) {
       const state = { ...props, taskId: props?.taskId ?? id };
       // The platform state recorded: a provider now set up for another one refuses (platform-clients.ts).
-      const found = await withContext(`${name} read`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) =>
-        rules.read(ctx, state),
-      ).catch(quiet);
+      const found = await session
+        .run(`${name} read`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) => rules.read(ctx, state))
+        .catch(quiet);
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
     },
     async update(id, olds, news) {
-      checked(name, rules.check, news);
+      checkedAgain(name, rules.check, news);
       try {
-        const state = await withContext(`${name} update`, news.taskId, news.baseUrl, (ctx) =>
+        const state = await session.run(`${name} update`, news.taskId, news.baseUrl, (ctx) =>
           rules.update(ctx, olds, news),
         );
         return { outs: defined(state) };
@@ -288,9 +157,9 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
       }
     },
     async delete(_id, props) {
-      await withContext(`${name} delete`, props.taskId, props.platformUrl ?? props.baseUrl, (ctx) =>
-        rules.delete(ctx, props),
-      ).catch(quiet);
+      await session
+        .run(`${name} delete`, props.taskId, props.platformUrl ?? props.baseUrl, (ctx) => rules.delete(ctx, props))
+        .catch(quiet);
     },
   };
 }

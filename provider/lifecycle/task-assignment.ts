@@ -21,7 +21,7 @@ import {
   releaseOwnClaim,
   settledClaim,
 } from "./ownership";
-import { changedFlags, type Diff, replacements } from "./task-claim";
+import { changedFlags, changedProperties, type DetailedDiff, type Diff, replacements } from "./task-claim";
 import {
   describe,
   factsOf,
@@ -74,6 +74,16 @@ export function diffTaskAssignment(
   news: TaskAssignmentInputs,
   configuredUrl?: string,
 ): Diff {
+  const { properties: _, ...diff } = detailedDiffTaskAssignment(olds, news, configuredUrl);
+  return diff;
+}
+
+/** diffTaskAssignment, with the properties that differ. */
+export function detailedDiffTaskAssignment(
+  olds: StoredTaskAssignment,
+  news: TaskAssignmentInputs,
+  configuredUrl?: string,
+): DetailedDiff {
   const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
   const reassign = assigneeChanged(olds, news);
   if (reassign) {
@@ -86,13 +96,11 @@ export function diffTaskAssignment(
       ? driftChange("TaskAssignment", "assignment", olds, assigneeOf(olds), news)
       : undefined;
   if (drift) reasons.push(drift);
-  const changes =
-    replaces.length > 0 ||
-    unknown ||
-    reassign ||
-    changedFlags(olds, news, FLAGS, DEFAULTS).length > 0 ||
-    drift !== undefined;
-  return { changes, replaces, deleteBeforeReplace: true, reasons };
+  const flags = changedFlags(olds, news, FLAGS, DEFAULTS);
+  const changes = replaces.length > 0 || unknown || reassign || flags.length > 0 || drift !== undefined;
+  const assignee = reassign ? [news.userId !== undefined ? "userId" : "user"] : [];
+  const properties = changedProperties(olds, news, replaces, [...assignee, ...flags], drift !== undefined);
+  return { changes, replaces, deleteBeforeReplace: true, reasons, properties };
 }
 
 /** The account the inputs name: looked up by username, or taken as given by id. */

@@ -60,6 +60,11 @@ export interface Diff {
   reasons: string[];
 }
 
+/** A diff and the properties that differ (inputs, or `owner` for drift): a native provider's detailed diff. */
+export interface DetailedDiff extends Diff {
+  properties: string[];
+}
+
 export function checkTaskClaim(news: Record<string, unknown>): CheckOutcome<TaskClaimInputs> {
   return checkTaskClaimInputs(news);
 }
@@ -141,12 +146,36 @@ export function changedFlags<K extends string>(
   return keys.filter((k) => (news[k] ?? defaults[k]) !== (olds[k] ?? defaults[k]));
 }
 
+/** The properties a diff names: replaced, unknown (possibly replaced), changed flags, and `owner` for drift. */
+export function changedProperties(
+  olds: { taskId: string; baseUrl?: string },
+  news: { taskId: string; baseUrl?: string },
+  replaces: readonly string[],
+  others: readonly string[],
+  drift: boolean,
+): string[] {
+  const unknown = (["taskId", "baseUrl"] as const).filter(
+    (k) => news[k] === UNKNOWN && olds[k] !== UNKNOWN && !replaces.includes(k),
+  );
+  return [...replaces, ...unknown, ...others, ...(drift ? ["owner"] : [])];
+}
+
 /**
  * Always an explicit answer (never "let the engine compare", which would compare `__provider` and
  * show every library upgrade as an update). Release before re-claiming on replacement: claiming the
  * same task first and then releasing the old resource would leave it unclaimed.
  */
 export function diffTaskClaim(olds: StoredTaskClaim, news: TaskClaimInputs, configuredUrl?: string): Diff {
+  const { properties: _, ...diff } = detailedDiffTaskClaim(olds, news, configuredUrl);
+  return diff;
+}
+
+/** diffTaskClaim, with the properties that differ. */
+export function detailedDiffTaskClaim(
+  olds: StoredTaskClaim,
+  news: TaskClaimInputs,
+  configuredUrl?: string,
+): DetailedDiff {
   const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
   const flags = changedFlags(olds, news, TASK_CLAIM_FLAGS, DEFAULTS);
   const drift =
@@ -157,6 +186,7 @@ export function diffTaskClaim(olds: StoredTaskClaim, news: TaskClaimInputs, conf
     replaces,
     deleteBeforeReplace: true,
     reasons,
+    properties: changedProperties(olds, news, replaces, flags, drift !== undefined),
   };
 }
 
