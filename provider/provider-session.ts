@@ -11,6 +11,7 @@ import { platformOf } from "./base-url";
 import {
   type ConfigSource,
   ConfigurationError,
+  MAX_TIMEOUT_MS,
   type ProviderSettings,
   resolveSettings,
   type SettingsOrigin,
@@ -109,6 +110,8 @@ export class ProviderSession {
     taskId: string,
     baseUrl: string | undefined,
     work: (ctx: LifecycleContext) => Promise<T>,
+    /** Time the operation may wait on purpose beyond the deadline (a lookup's waitFor). */
+    waitMs = 0,
   ): Promise<T> {
     const current = this.settings();
     let session: ReturnType<PlatformClients["for"]>;
@@ -118,7 +121,7 @@ export class ProviderSession {
       // The task lives on a platform these credentials are not for (see platform-clients.ts).
       throw new Error(`${what} (task ${taskId}): ${error instanceof Error ? error.message : String(error)}`);
     }
-    const signal = AbortSignal.timeout(current.operationTimeoutMs);
+    const signal = AbortSignal.timeout(Math.min(MAX_TIMEOUT_MS, current.operationTimeoutMs + waitMs));
     try {
       return await work(contextFor(session.client, session.url, { signal }));
     } catch (error) {
@@ -129,7 +132,9 @@ export class ProviderSession {
           ? `${what} gave up after ${current.operationTimeoutMs} ms (${settingName("operationTimeoutMs", current.source)}): ${error.message}`
           : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}${authHint(cause, current, session.url)}`;
       // Every message names the operation and the task: the SDK's (a refused login) name neither.
-      const named = /^Task(Claim|Assignment)\b/.test(message) ? message : `${what} (task ${taskId}): ${message}`;
+      const named = /^(Task(Claim|Assignment)|getTask|findTask)\b/.test(message)
+        ? message
+        : `${what} (task ${taskId}): ${message}`;
       if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(named, undefined, error.recorded);
       throw new Error(named);
     }

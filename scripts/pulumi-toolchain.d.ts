@@ -6,3 +6,5 @@ export interface PinnedVersions {
 export function ensurePulumi(): string;
 export function pinnedVersions(): PinnedVersions;
 export function cacheDirFor(versions: PinnedVersions): string;
+/** The directory holding `pulumi-language-yaml` (built and cached on first use). */
+export function ensureYamlHost(): string;

@@ -115,7 +115,7 @@ function elapsed(since) {
  * One build stage: a line when it starts and one when it ends, with its time. Go's own output
  * (hundreds of "go: downloading" lines) goes to `logFile`; when the stage fails, its tail is shown.
  */
-function stage(label, logFile, args, cwd) {
+function stage(label, logFile, args, cwd, env = { GOFLAGS: "-mod=readonly" }) {
   const started = Date.now();
   log(`${label} …`);
   fs.appendFileSync(logFile, `\n$ go ${args.join(" ")}   (in ${cwd})\n`);
@@ -124,7 +124,7 @@ function stage(label, logFile, args, cwd) {
     const result = spawnSync("go", args, {
       cwd,
       stdio: ["ignore", fd, fd],
-      env: { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
+      env: { ...process.env, GOTOOLCHAIN: "local", CGO_ENABLED: "0", ...env },
     });
     if (result.error || result.status !== 0) {
       const tail = fs.readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-30).join("\n");
@@ -249,4 +249,70 @@ function ensurePulumi() {
   return bin;
 }
 
-module.exports = { ensurePulumi, pinnedVersions, cacheDirFor };
+/**
+ * The Pulumi YAML language host, for YAML programs (the native plugin's). Built with `go install
+ * module@version`, so it keeps the dependencies pulumi-yaml pins (it does not compile against the
+ * CLI's module versions), and cached per version beside the CLI. Only the tests and users that
+ * run YAML programs ask for it: about 4 minutes on two cores the first time, 45 MB.
+ */
+const YAML_HOST = { module: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml", version: "v1.25.0" };
+
+/**
+ * Returns the directory holding `pulumi-language-yaml`: `PULUMI_ITENTIAL_YAML_DIR` if set, else one
+ * on PATH, else `<cache>/pulumi-language-yaml/<version>/bin`, building it first when missing.
+ */
+function ensureYamlHost() {
+  const binary = "pulumi-language-yaml";
+  const executable = (dir) => {
+    try {
+      fs.accessSync(path.join(dir, binary), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const explicit = process.env.PULUMI_ITENTIAL_YAML_DIR;
+  if (explicit) {
+    const dir = path.resolve(explicit);
+    if (!executable(dir)) throw new Error(`PULUMI_ITENTIAL_YAML_DIR=${dir} must contain ${binary} (executable).`);
+    return dir;
+  }
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) if (dir && executable(dir)) return dir;
+  const target = path.join(path.dirname(cacheRoot()), binary, YAML_HOST.version);
+  const bin = path.join(target, "bin");
+  if (executable(bin)) return bin;
+  fs.rmSync(target, { recursive: true, force: true });
+  if (!goVersion()) {
+    throw new Error(
+      `No ${binary} is on PATH and Go is not installed: install Pulumi YAML's language host, or Go to build it.`,
+    );
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const staging = fs.mkdtempSync(`${target}.partial-`);
+  fs.chmodSync(staging, 0o755);
+  const stagingBin = path.join(staging, "bin");
+  fs.mkdirSync(stagingBin);
+  try {
+    const logFile = `${target}.build.log`;
+    fs.writeFileSync(logFile, `Building ${binary} ${YAML_HOST.version}\n`);
+    log(`building the Pulumi YAML language host once (about 4 minutes on two cores; Go's output goes to ${logFile})`);
+    stage(
+      `downloading and building ${binary} ${YAML_HOST.version}`,
+      logFile,
+      ["install", "-trimpath", `${YAML_HOST.module}@${YAML_HOST.version}`],
+      os.tmpdir(),
+      { GOBIN: stagingBin, GOFLAGS: "" },
+    );
+    try {
+      fs.renameSync(staging, target);
+    } catch (error) {
+      // Another process finished first: its result is as good as ours.
+      if (!executable(bin)) throw error;
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return bin;
+}
+
+module.exports = { ensurePulumi, ensureYamlHost, pinnedVersions, cacheDirFor };

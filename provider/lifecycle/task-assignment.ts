@@ -248,3 +248,28 @@ export async function updateTaskAssignment(
 export async function deleteTaskAssignment(ctx: LifecycleContext, state: StoredTaskAssignment): Promise<void> {
   await releaseOwnClaim(ctx, "TaskAssignment", state, async () => assigneeOf(state));
 }
+
+/**
+ * `pulumi import` by task id alone: the person holding the task is recorded as the assignee, and
+ * the claim as adopted (destroying the resource never releases a claim it did not make). A task
+ * held by nobody, or gone, is refused: importing records what is, it never assigns. Read-only.
+ */
+export async function importTaskAssignment(ctx: LifecycleContext, taskId: string): Promise<TaskAssignmentState> {
+  const task = await readTask(ctx, taskId);
+  if (!task) {
+    throw new Error(`TaskAssignment: task ${taskId} does not exist on ${ctx.platformUrl}: there is nothing to import`);
+  }
+  if (!task.owner) {
+    throw new Error(
+      `TaskAssignment: ${describe(task)} is held by nobody: import records an assignment that exists. Declare a TaskAssignment for it instead (up assigns it).`,
+    );
+  }
+  const assignee: Holder = { id: task.owner.id, username: task.owner.username };
+  const inputs: TaskAssignmentInputs = {
+    taskId: task.id,
+    ...(assignee.username !== undefined ? { user: assignee.username } : { userId: assignee.id }),
+    ...DEFAULTS,
+    adopt: true,
+  };
+  return stateOf(ctx, inputs, task, assignee, heldClaim(task, assignee, true));
+}

@@ -1,7 +1,7 @@
 // TaskClaim: "the account this stack runs as holds task X, by a claim this resource made (or
 // adopted)". The rules, as plain functions over the SDK client, with no Pulumi import: the dynamic
 // provider (dynamic/host.ts) adapts them, and a native provider can serve the same functions.
-import { type Task, TaskStateError } from "../../sdk";
+import { sameUser, type Task, TaskStateError } from "../../sdk";
 import { platformOf } from "../base-url";
 import { type CheckOutcome, checkTaskClaimInputs, type OnDrift, type TaskClaimInputs, UNKNOWN } from "./inputs";
 import { OutcomeUnknownError, write } from "./outcome";
@@ -12,6 +12,7 @@ import {
   driftRefusal,
   type HeldClaim,
   heldClaim,
+  holderName,
   releaseOwnClaim,
   settledClaim,
 } from "./ownership";
@@ -351,4 +352,28 @@ function refreshedInputs(state: TaskClaimState, news: TaskClaimInputs): TaskClai
  */
 export async function deleteTaskClaim(ctx: LifecycleContext, state: StoredTaskClaim): Promise<void> {
   await releaseOwnClaim(ctx, "TaskClaim", state, () => claimantFor(ctx, state));
+}
+
+/**
+ * `pulumi import` by task id alone: a task this account holds is adopted (recorded with
+ * `adopt: true`, so destroying the resource never releases a claim it did not make). A task held
+ * by someone else, by nobody, or gone is refused, naming the holder: importing records what is,
+ * it never claims. Read-only.
+ */
+export async function importTaskClaim(ctx: LifecycleContext, taskId: string): Promise<TaskClaimState> {
+  const task = await readTask(ctx, taskId);
+  if (!task)
+    throw new Error(`TaskClaim: task ${taskId} does not exist on ${ctx.platformUrl}: there is nothing to import`);
+  const me = await whoWeAre(ctx);
+  if (!task.owner || !sameUser(task.owner, me)) {
+    const held = task.owner
+      ? `is held by ${factsOf(task, [me]).owner ?? task.owner.id}${task.claimTime ? ` since ${task.claimTime}` : ""}`
+      : "is held by nobody";
+    throw new Error(
+      `TaskClaim: ${describe(task)} ${held}: import adopts only a task ${holderName(me)} (this provider's account) holds. ` +
+        "Declare a TaskClaim for it instead (up claims it, or refuses naming the holder), or ask the holder to release it.",
+    );
+  }
+  const inputs: TaskClaimInputs = { taskId: task.id, ...DEFAULTS, adopt: true };
+  return stateOf(ctx, inputs, task, me, heldClaim(task, me, true));
 }

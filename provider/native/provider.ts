@@ -1,0 +1,346 @@
+// The native plugin's provider, in plain values: what each ResourceProvider call does, over the
+// lifecycle functions and the provider session (../provider-session.ts) that the dynamic provider
+// uses too. server.ts only moves these values on and off the wire; nothing here knows gRPC.
+import { ConfigurationError, resolveSettings, SETTINGS, type SettingName, type SettingsOrigin } from "../config";
+import type { CheckFailure, CheckOutcome } from "../lifecycle/inputs";
+import { type FindTaskArgs, findTask, lookupTask, parseDuration, type TaskInfo } from "../lifecycle/lookups";
+import { OutcomeUnknownError } from "../lifecycle/outcome";
+import {
+  checkTaskAssignment,
+  createTaskAssignment,
+  deleteTaskAssignment,
+  detailedDiffTaskAssignment,
+  importTaskAssignment,
+  readTaskAssignment,
+  type StoredTaskAssignment,
+  type TaskAssignmentInputs,
+  updateTaskAssignment,
+} from "../lifecycle/task-assignment";
+import {
+  checkTaskClaim,
+  createTaskClaim,
+  type DetailedDiff,
+  deleteTaskClaim,
+  detailedDiffTaskClaim,
+  importTaskClaim,
+  readTaskClaim,
+  type StoredTaskClaim,
+  type TaskClaimInputs,
+  updateTaskClaim,
+} from "../lifecycle/task-claim";
+import type { LifecycleContext } from "../lifecycle/task-facts";
+import { checkedAgain, defined, type Placed, ProviderSession } from "../provider-session";
+import { FIND_TASK, GET_TASK, INPUTS, TASK_ASSIGNMENT, TASK_CLAIM } from "./schema";
+import { hasUnknown, type Plain, UNKNOWN, unwrap, wrap } from "./values";
+
+/** How a property differs, as the engine's PropertyDiff.Kind numbers it. */
+export enum DiffKind {
+  ADD = 0,
+  ADD_REPLACE = 1,
+  DELETE = 2,
+  DELETE_REPLACE = 3,
+  UPDATE = 4,
+  UPDATE_REPLACE = 5,
+}
+
+export interface NativeDiff {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** Property name to how it differs, and whether it is an input (`owner` is not). */
+  detailed: Record<string, { kind: DiffKind; inputDiff: boolean }>;
+  /** Why, in words: shown with the resource in preview and up (the engine's log). */
+  reasons: string[];
+}
+
+/**
+ * A create or update that may have happened (its outcome is unknown): the engine records `id` and
+ * `properties` and fails the run, instead of forgetting a claim (ErrorResourceInitFailed).
+ */
+export class ResourceInitError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Plain,
+    readonly reasons: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The rules of one resource kind: all lifecycle functions. */
+interface Rules<Inputs extends Placed, State extends Placed & { platformUrl?: string }> {
+  kind: string;
+  check(news: Record<string, unknown>): CheckOutcome<Inputs>;
+  diff(olds: State, news: Inputs, configuredUrl?: string): DetailedDiff;
+  create(ctx: LifecycleContext, inputs: Inputs): Promise<State>;
+  read(ctx: LifecycleContext, state: State): Promise<State | undefined>;
+  import(ctx: LifecycleContext, taskId: string): Promise<State>;
+  update(ctx: LifecycleContext, olds: State, news: Inputs): Promise<State>;
+  delete(ctx: LifecycleContext, state: State): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: one table over two resource kinds with their own types
+const RULES: Record<string, Rules<any, any>> = {
+  [TASK_CLAIM]: {
+    kind: "TaskClaim",
+    check: checkTaskClaim,
+    diff: detailedDiffTaskClaim,
+    create: createTaskClaim,
+    read: readTaskClaim,
+    import: importTaskClaim,
+    update: updateTaskClaim,
+    delete: deleteTaskClaim,
+  } satisfies Rules<TaskClaimInputs, StoredTaskClaim>,
+  [TASK_ASSIGNMENT]: {
+    kind: "TaskAssignment",
+    check: checkTaskAssignment,
+    diff: detailedDiffTaskAssignment,
+    create: createTaskAssignment,
+    read: readTaskAssignment,
+    import: importTaskAssignment,
+    update: updateTaskAssignment,
+    delete: deleteTaskAssignment,
+  } satisfies Rules<TaskAssignmentInputs, StoredTaskAssignment>,
+};
+
+function rulesOf(type: string) {
+  const rules = RULES[type];
+  if (!rules) throw new Error(`the itential provider has no resource type ${type}`);
+  return rules;
+}
+
+/** The provider's name in a URN (`…::pulumi:providers:itential::staging`), and whether it is the default one. */
+export function originOf(urn: string): SettingsOrigin {
+  const name = urn.split("::").pop() ?? "";
+  // The engine names default providers `default` or `default_<version>`.
+  return name === "" || /^default(_\d+_\d+_\d+.*)?$/.test(name) ? { kind: "stack" } : { kind: "provider", name };
+}
+
+/** Config keys that are not settings (the engine adds `version`). */
+const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
+
+/** A config value as settings read it: text. */
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+export class NativeProvider {
+  readonly session: ProviderSession;
+  /** Configure was given values not known yet (preview of a provider whose inputs come from resources). */
+  #unknownConfig = false;
+
+  constructor(warn?: (message: string) => void) {
+    this.session = new ProviderSession(warn);
+  }
+
+  /**
+   * CheckConfig: every problem of the provider's configuration in one failure, naming each bad
+   * key (unknown keys included: a typo must not silently fall back to the environment), and the
+   * inputs to record with every secret setting wrapped as a secret, whatever the program gave.
+   */
+  checkConfig(urn: string, news: Plain): { inputs: Plain; failures: CheckFailure[] } {
+    const { values, secrets } = unwrap(news);
+    const origin = originOf(urn);
+    const problems: string[] = [];
+    const settings = new Set(Object.keys(SETTINGS));
+    const unknownKeys = Object.keys(values).filter((k) => !settings.has(k) && !ENGINE_KEYS.has(k));
+    if (unknownKeys.length > 0) {
+      problems.push(
+        `${unknownKeys.map((k) => (origin.kind === "stack" ? `itential:${k}` : `"${k}"`)).join(", ")} ` +
+          `${unknownKeys.length === 1 ? "is not a setting" : "are not settings"} of the itential provider (known: ${[...settings].join(", ")})`,
+      );
+    }
+    if (!hasUnknown(values)) {
+      try {
+        resolveSettings((key) => text(values[key.replace(/^itential:/, "")]), process.env, origin);
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        problems.push(error.message);
+      }
+    }
+    for (const name of Object.keys(SETTINGS) as SettingName[]) if (SETTINGS[name].secret) secrets.add(name);
+    return {
+      inputs: wrap(values, secrets),
+      failures: problems.length > 0 ? [{ property: "", reason: problems.join("; ") }] : [],
+    };
+  }
+
+  /** DiffConfig: which settings changed. Never a replace: resources decide what a new platform means. */
+  diffConfig(olds: Plain, news: Plain): NativeDiff {
+    const before = unwrap(olds).values;
+    const after = unwrap(news).values;
+    const detailed: NativeDiff["detailed"] = {};
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (ENGINE_KEYS.has(key) || text(before[key]) === text(after[key])) continue;
+      const kind =
+        before[key] === undefined ? DiffKind.ADD : after[key] === undefined ? DiffKind.DELETE : DiffKind.UPDATE;
+      detailed[key] = { kind, inputDiff: true };
+    }
+    const changes = Object.keys(detailed).length > 0;
+    return { changes, replaces: [], deleteBeforeReplace: false, detailed, reasons: [] };
+  }
+
+  /** Configure: the settings of this provider process (the default provider's, or an explicit one's). */
+  configure(urn: string | undefined, args: Plain): void {
+    const { values } = unwrap(args);
+    this.#unknownConfig = hasUnknown(values);
+    if (this.#unknownConfig) return;
+    this.session.configure((key) => text(values[key.replace(/^itential:/, "")]), originOf(urn ?? ""));
+  }
+
+  check(type: string, news: Plain): { inputs: Plain; failures: CheckFailure[] } {
+    const rules = rulesOf(type);
+    const { values, secrets } = unwrap(news);
+    const checked = rules.check(values);
+    // A provider whose settings are not known yet (preview) cannot say more.
+    const outcome = this.#unknownConfig ? checked : this.session.check(rules.kind, checked);
+    return { inputs: wrap(defined(outcome.inputs as Plain), secrets), failures: outcome.failures };
+  }
+
+  diff(type: string, olds: Plain, news: Plain): NativeDiff {
+    const rules = rulesOf(type);
+    const before = unwrap(olds).values;
+    const after = unwrap(news).values;
+    const diff = rules.diff(before, after, this.#unknownConfig ? UNKNOWN : this.session.configuredUrl());
+    const detailed: NativeDiff["detailed"] = {};
+    for (const property of diff.properties) {
+      const replace = diff.replaces.includes(property);
+      const input = property !== "owner";
+      const kind =
+        input && before[property] === undefined
+          ? replace
+            ? DiffKind.ADD_REPLACE
+            : DiffKind.ADD
+          : input && after[property] === undefined
+            ? replace
+              ? DiffKind.DELETE_REPLACE
+              : DiffKind.DELETE
+            : replace
+              ? DiffKind.UPDATE_REPLACE
+              : DiffKind.UPDATE;
+      detailed[property] = { kind, inputDiff: input };
+    }
+    return {
+      changes: diff.changes,
+      replaces: diff.replaces,
+      deleteBeforeReplace: diff.deleteBeforeReplace,
+      detailed,
+      reasons: diff.reasons,
+    };
+  }
+
+  async create(type: string, news: Plain): Promise<{ id: string; properties: Plain }> {
+    const rules = rulesOf(type);
+    const { values, secrets } = unwrap(news);
+    checkedAgain(rules.kind, rules.check, values);
+    const inputs = values as unknown as Placed;
+    try {
+      const state = await this.session.run(`${rules.kind} create`, inputs.taskId, inputs.baseUrl, (ctx) =>
+        rules.create(ctx, inputs),
+      );
+      return { id: state.taskId, properties: wrap(defined(state), secrets) };
+    } catch (error) {
+      throw possiblyApplied(error, inputs.taskId, secrets);
+    }
+  }
+
+  /**
+   * Refresh (state given), or `pulumi import` (the id alone): an import adopts what the platform
+   * shows, or fails naming the holder (the lifecycle's import rules). An empty id: gone.
+   */
+  async read(
+    type: string,
+    id: string,
+    props: Plain,
+    oldInputs: Plain,
+  ): Promise<{ id: string; properties: Plain; inputs: Plain }> {
+    const rules = rulesOf(type);
+    const { values, secrets } = unwrap(props);
+    const inputSecrets = unwrap(oldInputs).secrets;
+    if (values.taskId === undefined) {
+      const state = await this.session.run(`${rules.kind} import`, id, undefined, (ctx) => rules.import(ctx, id));
+      const properties = defined(state as Plain);
+      return { id: state.taskId, properties, inputs: inputsOf(type, properties) };
+    }
+    const stored = values as unknown as Placed & { platformUrl?: string };
+    const found = await this.session.run(
+      `${rules.kind} read`,
+      stored.taskId,
+      stored.platformUrl ?? stored.baseUrl,
+      (ctx) => rules.read(ctx, stored),
+    );
+    if (!found) return { id: "", properties: {}, inputs: {} };
+    const properties = defined(found as Plain);
+    return {
+      id,
+      properties: wrap(properties, secrets),
+      inputs: wrap(
+        Object.keys(oldInputs).length > 0 ? unwrap(oldInputs).values : inputsOf(type, properties),
+        inputSecrets,
+      ),
+    };
+  }
+
+  async update(type: string, id: string, olds: Plain, news: Plain): Promise<Plain> {
+    const rules = rulesOf(type);
+    const before = unwrap(olds).values;
+    const { values, secrets } = unwrap(news);
+    checkedAgain(rules.kind, rules.check, values);
+    const inputs = values as unknown as Placed;
+    try {
+      const state = await this.session.run(`${rules.kind} update`, inputs.taskId, inputs.baseUrl, (ctx) =>
+        rules.update(ctx, before, inputs),
+      );
+      return wrap(defined(state), secrets);
+    } catch (error) {
+      throw possiblyApplied(error, id, secrets);
+    }
+  }
+
+  async delete(type: string, props: Plain): Promise<void> {
+    const rules = rulesOf(type);
+    const state = unwrap(props).values as unknown as Placed & { platformUrl?: string };
+    await this.session.run(`${rules.kind} delete`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) =>
+      rules.delete(ctx, state),
+    );
+  }
+
+  /** getTask and findTask: read-only, safe in preview. */
+  async invoke(token: string, args: Plain): Promise<{ result?: TaskInfo; failures: CheckFailure[] }> {
+    const { values } = unwrap(args);
+    const baseUrl = typeof values.baseUrl === "string" ? values.baseUrl : undefined;
+    if (token === GET_TASK) {
+      if (typeof values.taskId !== "string" || values.taskId === "") {
+        return { failures: [{ property: "taskId", reason: "is required: the task's id (a UUID)" }] };
+      }
+      const taskId = values.taskId;
+      return {
+        result: await this.session.run("getTask", taskId, baseUrl, (ctx) => lookupTask(ctx, taskId)),
+        failures: [],
+      };
+    }
+    if (token === FIND_TASK) {
+      const args = values as unknown as FindTaskArgs;
+      const waitMs = args.waitFor === undefined ? 0 : parseDuration(args.waitFor);
+      const what = `"${String(args.name)}" in job ${String(args.jobId)}`;
+      const result = await this.session.run("findTask", what, baseUrl, (ctx) => findTask(ctx, args), waitMs);
+      return { result, failures: [] };
+    }
+    throw new Error(`the itential provider has no function ${token}`);
+  }
+}
+
+/** The inputs a resource read by id alone is recorded with: what `pulumi import` writes into the program. */
+function inputsOf(type: string, properties: Plain): Plain {
+  return Object.fromEntries(
+    (INPUTS[type] ?? []).filter((k) => properties[k] !== undefined).map((k) => [k, properties[k]]),
+  );
+}
+
+/** A write whose outcome is unknown: recorded (not forgotten) and the run failed. */
+function possiblyApplied(error: unknown, id: string, secrets: ReadonlySet<string>): unknown {
+  if (!(error instanceof OutcomeUnknownError) || !error.recorded) return error;
+  return new ResourceInitError(error.message, id, wrap(defined(error.recorded as Plain), secrets), [error.message]);
+}
