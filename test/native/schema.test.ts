@@ -1,0 +1,111 @@
+// The native plugin's schema against what the rules accept: every input the schema declares is one
+// the lifecycle's check takes (with the schema's type), every input the lifecycle takes is in the
+// schema, every setting is a config key (secrets marked), and the shapes the engine reads are there.
+import { SETTINGS } from "../../provider/config";
+import { checkTaskAssignmentInputs, checkTaskClaimInputs } from "../../provider/lifecycle/inputs";
+import {
+  FIND_TASK,
+  GET_TASK,
+  INPUTS,
+  PACKAGE,
+  packageVersion,
+  schema,
+  TASK_ASSIGNMENT,
+  TASK_CLAIM,
+} from "../../provider/native/schema";
+
+type Prop = { type: string; secret?: boolean; description: string };
+type Resource = {
+  inputProperties: Record<string, Prop>;
+  properties: Record<string, Prop>;
+  requiredInputs: string[];
+  required: string[];
+};
+const s = schema() as {
+  name: string;
+  version: string;
+  config: { variables: Record<string, Prop> };
+  provider: { inputProperties: Record<string, Prop> };
+  resources: Record<string, Resource>;
+  functions: Record<string, { inputs: { properties: Record<string, Prop>; required: string[] } }>;
+};
+
+const TASK = "0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30";
+/** A valid value of each schema type, for each input, and one of the wrong type. */
+const VALID: Record<string, unknown> = {
+  taskId: TASK,
+  takeOver: true,
+  releaseOnDestroy: false,
+  adopt: true,
+  onDrift: "ignore",
+  baseUrl: "https://iap.example.com",
+  user: "alice",
+  userId: "5f0c0ffee0123456789abcde",
+};
+
+const CHECKS = {
+  [TASK_CLAIM]: checkTaskClaimInputs,
+  [TASK_ASSIGNMENT]: checkTaskAssignmentInputs,
+} as const;
+
+test("the package: name, version of the npm package, JSON the engine can read", () => {
+  expect(s.name).toBe(PACKAGE);
+  expect(s.version).toBe(require("../../package.json").version);
+  expect(packageVersion()).toBe(s.version);
+  expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+  expect(Object.keys(s.resources).sort()).toEqual([TASK_ASSIGNMENT, TASK_CLAIM].sort());
+  expect(Object.keys(s.functions).sort()).toEqual([FIND_TASK, GET_TASK].sort());
+  for (const token of [...Object.keys(s.resources), ...Object.keys(s.functions)]) {
+    expect(token).toMatch(/^itential:index:[A-Za-z]+$/);
+  }
+});
+
+test.each([TASK_CLAIM, TASK_ASSIGNMENT])(
+  "%s: each schema input, of its schema type, passes the lifecycle's check",
+  (token) => {
+    const resource = s.resources[token] as Resource;
+    const check = CHECKS[token as keyof typeof CHECKS];
+    const base = token === TASK_ASSIGNMENT ? { taskId: TASK, user: "alice" } : { taskId: TASK };
+    for (const [name, prop] of Object.entries(resource.inputProperties)) {
+      const value = VALID[name];
+      expect([name, typeof value]).toEqual([name, prop.type]);
+      const news = name === "userId" ? { taskId: TASK, userId: value } : { ...base, [name]: value };
+      expect([name, check(news).failures]).toEqual([name, []]);
+      // …and the check keeps it (an input the check dropped would never reach the rules).
+      expect([name, (check(news).inputs as unknown as Record<string, unknown>)[name]]).toEqual([name, value]);
+      // A value of another type is refused, naming the input.
+      const wrong = prop.type === "boolean" ? "yes" : 42;
+      expect(check({ ...news, [name]: wrong }).failures.map((f) => f.property)).toContain(name);
+    }
+    expect(resource.requiredInputs).toEqual(["taskId"]);
+    expect(check({}).failures.map((f) => f.property)).toContain("taskId");
+    // The inputs a check passes on are exactly the schema's (what `pulumi import` writes into a program).
+    expect([...(INPUTS[token] ?? [])].sort()).toEqual(Object.keys(resource.inputProperties).sort());
+    const kept = Object.keys(
+      check({ ...base, ...VALID, ...(token === TASK_ASSIGNMENT ? { userId: undefined } : {}) }).inputs,
+    );
+    for (const key of kept) expect(Object.keys(resource.inputProperties)).toContain(key);
+    // Every output is declared, inputs included.
+    for (const key of Object.keys(resource.inputProperties)) expect(Object.keys(resource.properties)).toContain(key);
+  },
+);
+
+test("every setting is a config variable and a provider input; secrets are marked secret, and only they", () => {
+  expect(Object.keys(s.config.variables).sort()).toEqual(Object.keys(SETTINGS).sort());
+  expect(s.provider.inputProperties).toEqual(s.config.variables);
+  for (const [name, setting] of Object.entries(SETTINGS)) {
+    const variable = s.config.variables[name] as Prop & { defaultInfo: { environment: string[] } };
+    expect([name, variable.secret === true]).toEqual([name, setting.secret]);
+    expect(variable.defaultInfo.environment).toEqual([setting.env]);
+  }
+  expect(s.config.variables.timeoutMs?.type).toBe("integer");
+  expect(s.config.variables.insecure?.type).toBe("boolean");
+});
+
+test("functions declare the lookups' arguments", () => {
+  expect(s.functions[GET_TASK]?.inputs.required).toEqual(["taskId"]);
+  expect(s.functions[FIND_TASK]?.inputs.required).toEqual(["jobId", "name"]);
+  expect(Object.keys(s.functions[FIND_TASK]?.inputs.properties ?? {})).toEqual(
+    expect.arrayContaining(["jobId", "name", "type", "status", "waitFor", "baseUrl"]),
+  );
+});
