@@ -43,3 +43,31 @@ test("the packed tarball holds dist/, declarations, README, LICENSE, CHANGELOG a
     fs.readFileSync(path.join(REPO, "dist", "emulator", "cli.js"), "utf8").startsWith("#!/usr/bin/env node\n"),
   ).toBe(true);
 });
+
+test("the native plugin ships: the launcher (executable, exec'ing the compiled entry), its code, the native classes; no pulumi block", () => {
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO, encoding: "utf8" }),
+  ) as { files: { path: string; mode: number }[] }[];
+  const files = packed[0]?.files ?? [];
+  const launcher = files.find((f) => f.path === "pulumi-resource-itential");
+  expect(launcher?.mode).toBe(0o755);
+  for (const expected of [
+    "dist/provider/native/main.js",
+    "dist/provider/native/server.js",
+    "dist/provider/native/sdk/index.js",
+    "dist/provider/native/sdk/index.d.ts",
+  ]) {
+    expect(files.map((f) => f.path)).toContain(expected);
+  }
+  const script = fs.readFileSync(path.join(REPO, "pulumi-resource-itential"), "utf8");
+  expect(script.startsWith("#!/bin/sh\n")).toBe(true);
+  expect(script).toContain('exec node "$(dirname "$0")/dist/provider/native/main.js" "$@"');
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+  // A `pulumi` block would make `pulumi install` try to download the plugin (it is located by path).
+  expect(manifest.pulumi).toBeUndefined();
+  expect(manifest.exports["./native"]).toEqual({
+    types: "./dist/provider/native/sdk/index.d.ts",
+    default: "./dist/provider/native/sdk/index.js",
+  });
+  expect(manifest.typesVersions["*"].native).toEqual(["dist/provider/native/sdk/index.d.ts"]);
+});
