@@ -7,6 +7,7 @@ import type { EmulatorRpsResults } from "./emulator-rps";
 import type { EngineResults, RequestCounts } from "./engine";
 import type { MachineInfo } from "./machine";
 import type { ModuleLoadResults } from "./module-load";
+import { type NativeResults, nativeTable } from "./native";
 import type { SdkVsRawCell } from "./sdk-vs-raw";
 import type { Spread } from "./stats";
 
@@ -31,6 +32,7 @@ export interface RunRecord {
   sdkVsRaw?: SdkVsRawCell[];
   moduleLoad?: ModuleLoadResults;
   emulator?: EmulatorRpsResults;
+  native?: NativeResults;
 }
 
 interface Row {
@@ -286,6 +288,7 @@ export function resultsJson(record: RunRecord): Record<string, unknown> {
       : {}),
     ...(record.moduleLoad ? { moduleLoadMs: record.moduleLoad } : {}),
     ...(record.emulator ? { emulatorRps: record.emulator } : {}),
+    ...(record.native ? { native: record.native } : {}),
   };
 }
 
@@ -319,6 +322,17 @@ export function writeResults(dir: string, record: RunRecord): void {
     table(record),
     "```",
     "",
+    ...(record.native
+      ? [
+          "The native plugin (bench/native.ts: one-claim `up` per front end, and N native TaskClaims over N",
+          "resources of a no-op native plugin, from YAML programs):",
+          "",
+          "```",
+          nativeTable(record.native),
+          "```",
+          "",
+        ]
+      : []),
     NOTES_MARKER,
     "",
     notes,

@@ -3,14 +3,15 @@
 //
 //   npm run bench                      the full run (about 6-8 minutes on two busy cores)
 //   npm run bench -- --quick           a smoke run with tiny N, written to a temp directory
-//   npm run bench -- --only=sdk,emulator   some sections only (engine, sdk, emulator)
+//   npm run bench -- --only=sdk,emulator   some sections only (engine, sdk, emulator, native)
 //
-// The engine section needs the Pulumi CLI (found or built by scripts/pulumi-toolchain.js) and packs
+// The native section (the plugin from Pulumi YAML and TypeScript) also needs Pulumi YAML's language
+// host, built once by the toolchain (about 4 minutes cold). The engine section needs the Pulumi CLI (found or built by scripts/pulumi-toolchain.js) and packs
 // and installs this checkout into a temp consumer project, as the end-to-end tests do.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensurePulumi } from "../scripts/pulumi-toolchain";
+import { ensurePulumi, ensureYamlHost } from "../scripts/pulumi-toolchain";
 import { CONSUMER_ENV, installPackedLibrary, removeConsumer } from "../test/e2e/consumer";
 import { PulumiSandbox } from "../test/e2e/harness";
 import { EmulatorProcess } from "../test/support/emulator-process";
@@ -19,10 +20,11 @@ import { measureEmulatorRps } from "./emulator-rps";
 import { installNoopProvider, measureEngine } from "./engine";
 import { describeMachine, LoadSampler } from "./machine";
 import { measureModuleLoad } from "./module-load";
+import { installNoopNative, measureNative, nativeTable } from "./native";
 import { type RunRecord, type RunSettings, table, writeResults } from "./report";
 import { measureSdkVsRaw } from "./sdk-vs-raw";
 
-const SECTIONS = ["engine", "sdk", "emulator"] as const;
+const SECTIONS = ["engine", "sdk", "emulator", "native"] as const;
 type Section = (typeof SECTIONS)[number];
 
 // The issue's N values. Rounds are what fits the 10-minute budget on two shared cores: an N = 400
@@ -70,10 +72,11 @@ async function main(): Promise<void> {
   const binDir = ensurePulumi();
   process.env.PULUMI_ITENTIAL_TEST_BIN_DIR = binDir;
   let consumer: string | undefined;
-  if (sections.has("engine")) {
+  if (sections.has("engine") || sections.has("native")) {
     process.stderr.write("packing and installing the library into a consumer project…\n");
     consumer = installPackedLibrary(); // `npm pack` builds dist/ first
     installNoopProvider(consumer);
+    installNoopNative(consumer);
     process.env[CONSUMER_ENV] = consumer;
   } else {
     ensureFreshBuild(); // the emulator runs from dist/
@@ -121,6 +124,20 @@ async function main(): Promise<void> {
         sandbox.dispose();
       }
     }
+    if (sections.has("native")) {
+      process.stderr.write("native: the plugin from Pulumi YAML and TypeScript, against a no-op native plugin\n");
+      const yamlDir = ensureYamlHost();
+      const sandbox = PulumiSandbox.create();
+      try {
+        record.native = await measureNative(sandbox, emulator, {
+          n: settings.n,
+          rounds: Math.min(3, settings.engineRounds),
+          yamlDir,
+        });
+      } finally {
+        sandbox.dispose();
+      }
+    }
   } finally {
     await emulator.stop();
     if (consumer) removeConsumer(consumer);
@@ -129,6 +146,7 @@ async function main(): Promise<void> {
   record.wallTimeSeconds = Math.round((performance.now() - started) / 100) / 10;
   writeResults(out, record);
   process.stdout.write(`${table(record)}\n\n`);
+  if (record.native) process.stdout.write(`${nativeTable(record.native)}\n\n`);
   process.stdout.write(
     `wall time ${record.wallTimeSeconds} s; load ${record.load.median} (${record.load.min}-${record.load.max}); written to ${out}\n`,
   );
