@@ -75,3 +75,61 @@ test("a failed stage prints the tail of the log, not all of it, and leaves no ha
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+const FAKE_GO_INSTALL = `#!${process.execPath}
+const fs = require("node:fs");
+const path = require("node:path");
+const args = process.argv.slice(2);
+if (args[0] === "env") { process.stdout.write("go1.99.0\\n"); process.exit(0); }
+if (args[0] === "install") {
+  fs.appendFileSync(process.env.FAKE_GO_CALLS, JSON.stringify({ args, GOBIN: process.env.GOBIN,
+    GOTOOLCHAIN: process.env.GOTOOLCHAIN, CGO_ENABLED: process.env.CGO_ENABLED, GOFLAGS: process.env.GOFLAGS }) + "\\n");
+  fs.writeFileSync(path.join(process.env.GOBIN, "pulumi-language-yaml"), "#!/bin/sh\\n", { mode: 0o755 });
+  process.exit(0);
+}
+process.exit(2);
+`;
+
+test("the YAML language host: go install of the pinned module with its own dependencies, cached per version, built once", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-yaml-test-"));
+  try {
+    const bin = path.join(root, "bin");
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, "go"), FAKE_GO_INSTALL, { mode: 0o755 });
+    const calls = path.join(root, "calls.jsonl");
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [
+          "-e",
+          `process.stdout.write(require(${JSON.stringify(path.join(REPO, "scripts", "pulumi-toolchain.js"))}).ensureYamlHost())`,
+        ],
+        {
+          encoding: "utf8",
+          env: { PATH: bin, HOME: root, XDG_CACHE_HOME: path.join(root, "cache"), FAKE_GO_CALLS: calls },
+        },
+      );
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stdout).toBe(path.join(root, "cache", "pulumi-itential", "pulumi-language-yaml", "v1.25.0", "bin"));
+    expect(fs.existsSync(path.join(first.stdout, "pulumi-language-yaml"))).toBe(true);
+    expect(first.stderr).toMatch(/downloading and building pulumi-language-yaml v1.25.0: done in \d+s/);
+    const second = run();
+    expect(second.stdout).toBe(first.stdout);
+    const made = fs
+      .readFileSync(calls, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(made).toHaveLength(1); // the second run found the cache
+    expect(made[0]).toMatchObject({
+      args: ["install", "-trimpath", "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v1.25.0"],
+      GOTOOLCHAIN: "local",
+      CGO_ENABLED: "0",
+      GOFLAGS: "",
+    });
+    expect(made[0].GOBIN).not.toBe(first.stdout); // built aside, then moved into place
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
