@@ -82,9 +82,9 @@ export class ProviderSession {
   /**
    * A resource's check: its input check (`checked`), plus the configuration, a baseUrl naming
    * another platform, and a second resource of this provider on the same task. Preview fails
-   * here, before anything runs.
+   * here, before anything runs. `urn`: the resource checked, when the front end knows it.
    */
-  check<T extends Placed>(kind: string, checked: CheckOutcome<T>): CheckOutcome<T> {
+  check<T extends Placed>(kind: string, checked: CheckOutcome<T>, urn?: string): CheckOutcome<T> {
     const { settings: configured, failures } = this.configurationFailures();
     checked.failures.push(...failures);
     if (!configured) return checked;
@@ -93,10 +93,21 @@ export class ProviderSession {
     const refused = baseUrl === UNKNOWN ? undefined : foreignPlatform(configured, baseUrl);
     if (refused) checked.failures.push({ property: baseUrl === undefined ? "" : "baseUrl", reason: refused });
     if (checked.failures.length === 0 && configured.baseUrl !== undefined && checked.inputs.taskId !== UNKNOWN) {
-      const twice = this.#tasks.note(platformOf(configured.baseUrl), checked.inputs.taskId, kind);
+      const twice = this.#tasks.note(platformOf(configured.baseUrl), checked.inputs.taskId, kind, urn);
       if (twice) checked.failures.push({ property: "taskId", reason: twice });
     }
     return checked;
+  }
+
+  /**
+   * A resource's diff decided its fate: a replace onto `news.taskId` is checked once more by the
+   * engine (the replacement), which must not count as a second resource on that task. Every front
+   * end calls this from its diff; `urn` as for `check`.
+   */
+  diffed(news: Placed, replaces: readonly string[], urn?: string): void {
+    const url = this.configuredUrl();
+    if (replaces.length === 0 || url === undefined || news.taskId === UNKNOWN) return;
+    this.#tasks.replacing(platformOf(url), news.taskId, urn);
   }
 
   /**

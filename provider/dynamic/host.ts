@@ -120,6 +120,7 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
       // that failed has been reported by check.
       const configuredUrl = session.configuredUrl();
       const diff = rules.diff(olds, news, configuredUrl);
+      session.diffed(news, diff.replaces);
       // The plan says why: the dynamic-provider protocol carries no detailed diff, but this
       // process's stderr is shown with the stack's diagnostics in preview and up.
       for (const reason of diff.reasons) process.stderr.write(`${reason}\n`);

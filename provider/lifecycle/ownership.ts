@@ -246,19 +246,39 @@ export async function releaseOwnClaim(
  * other here: `acquire` refuses a task the holder already has instead.
  */
 export class OneResourcePerTask {
-  readonly #named = new Map<string, string>();
+  readonly #named = new Map<string, { who: string; urn?: string }>();
+  /** Tasks a replacement may name once more (see `replacing`). */
+  readonly #replacing = new Set<string>();
 
-  /** Notes that `who` (a resource kind) names the task; why not, when another already does. */
-  note(platform: string, taskId: string, who: string): string | undefined {
-    const key = `${platform} ${taskId.toLowerCase()}`;
+  /**
+   * Notes that `who` (a resource kind) names the task; why not, when another already does. `urn`,
+   * when the front end knows which resource is checked (the native plugin): the same resource
+   * checked again (the engine checks a replacement a second time) is not a second resource.
+   */
+  note(platform: string, taskId: string, who: string, urn?: string): string | undefined {
+    const key = keyOf(platform, taskId);
     const first = this.#named.get(key);
     if (first === undefined) {
-      this.#named.set(key, who);
+      this.#named.set(key, { who, urn });
       return undefined;
     }
+    if (urn !== undefined && first.urn === urn) return undefined;
+    if (urn === undefined && this.#replacing.delete(key)) return undefined;
     return (
-      `names task ${taskId}, which another ${first} of this stack already holds on ${platform}: two resources on one ` +
+      `names task ${taskId}, which another ${first.who} of this stack already holds on ${platform}: two resources on one ` +
       "task would release or take the task from each other. Keep one (if one was renamed, give it the old name as an alias)."
     );
   }
+
+  /**
+   * A diff decided to replace a resource onto the task: the engine checks the replacement once
+   * more, with the same inputs, which a front end that knows no URN (the dynamic provider) cannot
+   * tell from a second resource. So the task may be noted once more without a URN; a further
+   * resource naming it is refused as before. With a URN no allowance is needed (nor left lying).
+   */
+  replacing(platform: string, taskId: string, urn?: string): void {
+    if (urn === undefined) this.#replacing.add(keyOf(platform, taskId));
+  }
 }
+
+const keyOf = (platform: string, taskId: string) => `${platform} ${taskId.toLowerCase()}`;

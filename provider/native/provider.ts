@@ -190,20 +190,22 @@ export class NativeProvider {
     this.session.configure((key) => text(values[key.replace(/^itential:/, "")]), originOf(urn ?? ""));
   }
 
-  check(type: string, news: Plain): { inputs: Plain; failures: CheckFailure[] } {
+  /** `urn`: the resource checked (a replacement is checked again under the same URN). */
+  check(type: string, news: Plain, urn?: string): { inputs: Plain; failures: CheckFailure[] } {
     const rules = rulesOf(type);
     const { values, secrets } = unwrap(news);
     const checked = rules.check(values);
     // A provider whose settings are not known yet (preview) cannot say more.
-    const outcome = this.#unknownConfig ? checked : this.session.check(rules.kind, checked);
+    const outcome = this.#unknownConfig ? checked : this.session.check(rules.kind, checked, urn || undefined);
     return { inputs: wrap(defined(outcome.inputs as Plain), secrets), failures: outcome.failures };
   }
 
-  diff(type: string, olds: Plain, news: Plain): NativeDiff {
+  diff(type: string, olds: Plain, news: Plain, urn?: string): NativeDiff {
     const rules = rulesOf(type);
     const before = unwrap(olds).values;
     const after = unwrap(news).values;
     const diff = rules.diff(before, after, this.#unknownConfig ? UNKNOWN : this.session.configuredUrl());
+    if (!this.#unknownConfig) this.session.diffed(after as unknown as Placed, diff.replaces, urn || undefined);
     const detailed: NativeDiff["detailed"] = {};
     for (const property of diff.properties) {
       const replace = diff.replaces.includes(property);

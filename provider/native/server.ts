@@ -187,7 +187,7 @@ export class ResourceProviderService {
         return response;
       }),
       check: unary((request) => {
-        const { inputs, failures } = p.check(typeOf(request.getUrn()), plain(request.getNews()));
+        const { inputs, failures } = p.check(typeOf(request.getUrn()), plain(request.getNews()), request.getUrn());
         const response = new provproto.CheckResponse();
         response.setInputs(struct(inputs));
         failuresOf(response, failures);
@@ -195,7 +195,7 @@ export class ResourceProviderService {
       }),
       diff: unary(async (request) => {
         const urn = request.getUrn();
-        const diff = p.diff(typeOf(urn), plain(request.getOlds()), plain(request.getNews()));
+        const diff = p.diff(typeOf(urn), plain(request.getOlds()), plain(request.getNews()), urn);
         // The plan says why, next to the resource.
         for (const reason of diff.reasons) await this.log(engineproto.LogSeverity.INFO, reason, urn);
         return diffResponse(diff);
