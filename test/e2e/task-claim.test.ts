@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { DEFAULT_CREDENTIALS as C } from "../../emulator";
+import { DEFAULT_CREDENTIALS as C, DEFAULT_WORKFLOW } from "../../emulator";
 import { OperationsManagerClient } from "../../sdk";
 import { type EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
 import { installedLibrary } from "./consumer";
@@ -22,6 +22,13 @@ const admin = () =>
 
 async function approvalTaskId(): Promise<string> {
   const page = await admin().listTasks({ filters: { equals: { name: "Approve change" } } });
+  return page.items[0]?.id as string;
+}
+
+/** A new change job's approval task. */
+async function newApprovalTask(): Promise<string> {
+  const job = await admin().startJob(DEFAULT_WORKFLOW);
+  const page = await admin().listTasks({ filters: { equals: { "job._id": job.id, name: "Approve change" } } });
   return page.items[0]?.id as string;
 }
 
@@ -73,7 +80,7 @@ function claimResource(state: { deployment: { resources: StoredResource[] } }) {
 }
 
 test("preview writes nothing; up claims once; the next preview shows no change; destroy releases", async () => {
-  const taskId = await approvalTaskId();
+  let taskId = await approvalTaskId();
   await withSandbox(async (sandbox) => {
     const stack = await claimStack(sandbox, () => ({ taskId }));
     await emulator().control("DELETE", "/requests");
@@ -93,6 +100,20 @@ test("preview writes nothing; up claims once; the next preview shows no change; 
 
     const again = await stack.preview();
     expect(again.changeSummary).toEqual({ same: 2 });
+
+    // A new taskId (the next job's task) is a replace, which the engine checks twice (the update,
+    // then the replacement): not two resources on one task. The claim moves: released, then claimed.
+    const first = taskId;
+    taskId = await newApprovalTask();
+    await emulator().control("DELETE", "/requests");
+    const moved = await stack.up();
+    expect(moved.summary.resourceChanges).toEqual({ replace: 1, same: 1 });
+    expect(writes(await calls(emulator()))).toEqual([
+      `POST /operations-manager/tasks/${first}/release`,
+      `POST /operations-manager/tasks/${taskId}/claim`,
+    ]);
+    expect(await holder(first)).toBeUndefined();
+    expect(await holder(taskId)).toBe("svc-pipeline");
 
     // The stored provider: exactly a require of the installed package's provider module, in
     // inputs and outputs: no path, no credential, no code of ours.
