@@ -38,10 +38,15 @@ export class ProviderSession {
   constructor(private readonly warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)) {}
 
   /** Settles the settings from `source` (stack config, or an explicit provider's inputs). */
-  configure(source: ConfigSource, origin: SettingsOrigin = { kind: "stack" }): ProviderSettings | ConfigurationError {
+  configure(
+    source: ConfigSource,
+    origin: SettingsOrigin = { kind: "stack" },
+    /** The environment the stack config falls back to; `{}` where it must not be read. */
+    env: NodeJS.ProcessEnv = process.env,
+  ): ProviderSettings | ConfigurationError {
     this.#clients.clear();
     try {
-      const resolved = resolveSettings(source, process.env, origin);
+      const resolved = resolveSettings(source, env, origin);
       for (const warning of resolved.warnings) this.warn(warning);
       this.#settings = resolved;
     } catch (error) {

@@ -120,6 +120,29 @@ export function originOf(urn: string): SettingsOrigin {
 /** Config keys that are not settings (the engine adds `version`). */
 const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
 
+/**
+ * The key under which CheckConfig records which provider the inputs belong to: `default` (the
+ * stack config; the environment may fill it) or `provider:<name>` (an explicit provider; never the
+ * environment). Configure reads it from its args: on destroy and refresh the engine loads
+ * providers from state and calls Configure alone, and older engines' Configure names no URN, so
+ * without it an explicit provider could not be told from the default one, and would be filled
+ * from ITENTIAL_* (another platform's credentials sent to its platform). Bookkeeping, not a
+ * setting: DiffConfig ignores it.
+ */
+export const ORIGIN_KEY = "itentialProviderOrigin";
+
+function originText(origin: SettingsOrigin): string {
+  return origin.kind === "stack" ? "default" : `provider:${origin.name}`;
+}
+
+function originFrom(value: unknown): SettingsOrigin | undefined {
+  if (value === "default") return { kind: "stack" };
+  if (typeof value === "string" && value.startsWith("provider:")) {
+    return { kind: "provider", name: value.slice("provider:".length) };
+  }
+  return undefined;
+}
+
 /** A config value as settings read it: text. */
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -131,7 +154,10 @@ export class NativeProvider {
   /** Configure was given values not known yet (preview of a provider whose inputs come from resources). */
   #unknownConfig = false;
 
-  constructor(warn?: (message: string) => void) {
+  readonly warn: (message: string) => void;
+
+  constructor(warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)) {
+    this.warn = warn;
     this.session = new ProviderSession(warn);
   }
 
@@ -162,7 +188,7 @@ export class NativeProvider {
     }
     for (const name of Object.keys(SETTINGS) as SettingName[]) if (SETTINGS[name].secret) secrets.add(name);
     return {
-      inputs: wrap(values, secrets),
+      inputs: { ...wrap(values, secrets), [ORIGIN_KEY]: originText(origin) },
       failures: problems.length > 0 ? [{ property: "", reason: problems.join("; ") }] : [],
     };
   }
@@ -173,7 +199,7 @@ export class NativeProvider {
     const after = unwrap(news).values;
     const detailed: NativeDiff["detailed"] = {};
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      if (ENGINE_KEYS.has(key) || text(before[key]) === text(after[key])) continue;
+      if (ENGINE_KEYS.has(key) || key === ORIGIN_KEY || text(before[key]) === text(after[key])) continue;
       const kind =
         before[key] === undefined ? DiffKind.ADD : after[key] === undefined ? DiffKind.DELETE : DiffKind.UPDATE;
       detailed[key] = { kind, inputDiff: true };
@@ -182,12 +208,30 @@ export class NativeProvider {
     return { changes, replaces: [], deleteBeforeReplace: false, detailed, reasons: [] };
   }
 
-  /** Configure: the settings of this provider process (the default provider's, or an explicit one's). */
-  configure(urn: string | undefined, args: Plain): void {
+  /**
+   * Configure: the settings of this provider process (the default provider's, or an explicit
+   * one's). Which one it is comes from the engine's URN, else from what CheckConfig recorded in the
+   * inputs (ORIGIN_KEY), else from CheckConfig's URN (`checkedUrn`). Not known at all (state
+   * written before the key, and an engine whose Configure names no URN): the settings given alone,
+   * never the environment, whose credentials may be for another platform.
+   */
+  configure(urn: string | undefined, args: Plain, checkedUrn?: string): void {
     const { values } = unwrap(args);
     this.#unknownConfig = hasUnknown(values);
     if (this.#unknownConfig) return;
-    this.session.configure((key) => text(values[key.replace(/^itential:/, "")]), originOf(urn ?? ""));
+    const recorded = originFrom(values[ORIGIN_KEY]);
+    const origin = urn ? originOf(urn) : (recorded ?? (checkedUrn ? originOf(checkedUrn) : undefined));
+    const source = (key: string) => text(values[key.replace(/^itential:/, "")]);
+    if (origin) {
+      this.session.configure(source, origin);
+      return;
+    }
+    this.session.configure(source, { kind: "stack" }, {});
+    this.warn(
+      "the engine did not say which provider this is (state written by an earlier pulumi-itential, and an engine " +
+        "whose Configure names no provider), so the ITENTIAL_* environment variables were not read for it; " +
+        "run `pulumi up` once to record it",
+    );
   }
 
   /** `urn`: the resource checked (a replacement is checked again under the same URN). */

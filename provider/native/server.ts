@@ -176,7 +176,9 @@ export class ResourceProviderService {
             args[String(key).replace(/^itential:(config:)?/, "")] = value;
           }
         }
-        p.configure(request.getUrn?.() || this.#urn, args);
+        // The stubs of older @pulumi/pulumi (3.139.0) have no ConfigureRequest.urn, and older engines send
+        // none: then the origin CheckConfig recorded in the inputs (provider.ts, ORIGIN_KEY).
+        p.configure(typeof request.getUrn === "function" ? request.getUrn() : undefined, args, this.#urn);
         const response = new provproto.ConfigureResponse();
         response.setAcceptsecrets(true);
         // Outputs, resource references and preview creates are not taken: the engine sends plain

@@ -4,7 +4,7 @@
 // process where the platform is needed.
 import * as path from "node:path";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
-import { DiffKind, NativeProvider, originOf } from "../../provider/native/provider";
+import { DiffKind, NativeProvider, ORIGIN_KEY, originOf } from "../../provider/native/provider";
 import { TASK_ASSIGNMENT, TASK_CLAIM } from "../../provider/native/schema";
 import { serve, typeOf } from "../../provider/native/server";
 import { hasUnknown, SECRET_SIG, SIG, secret, UNKNOWN, unwrap, wrap } from "../../provider/native/values";
@@ -106,7 +106,9 @@ describe("CheckConfig", () => {
       username: "svc-pipeline",
       password: { [SIG]: SECRET_SIG, value: "plain-password" },
       timeoutMs: "5000",
+      [ORIGIN_KEY]: "provider:staging",
     });
+    expect(provider.checkConfig(DEFAULT_URN, { baseUrl: emulator().url }).inputs[ORIGIN_KEY]).toBe("default");
   });
 
   test("unknown values (preview of a provider built from other resources) are let through", () => {
@@ -128,6 +130,66 @@ describe("CheckConfig", () => {
       detailed: { password: { kind: DiffKind.UPDATE }, timeoutMs: { kind: DiffKind.ADD } },
     });
     expect(provider.diffConfig({ baseUrl: "https://a" }, { baseUrl: "https://a" }).changes).toBe(false);
+  });
+
+  test("DiffConfig ignores the recorded origin: state from before it, or a changed one, is no user-facing diff", () => {
+    const provider = new NativeProvider(() => {});
+    const after = { baseUrl: "https://a", [ORIGIN_KEY]: "provider:staging" };
+    expect(provider.diffConfig({ baseUrl: "https://a" }, after)).toMatchObject({ changes: false, detailed: {} });
+    expect(provider.diffConfig({ ...after, [ORIGIN_KEY]: "default" }, after).changes).toBe(false);
+  });
+});
+
+describe("Configure without the provider's URN (destroy and refresh with the 3.139.0 stubs)", () => {
+  /** Runs `work` with another platform's credentials in ITENTIAL_*, as a stack's CI environment has. */
+  async function withStackEnv<T>(work: () => T): Promise<T> {
+    return withoutItentialEnv(() => {
+      process.env.ITENTIAL_BASE_URL = "https://stack-platform.example";
+      process.env.ITENTIAL_TOKEN = "stack-token";
+      process.env.ITENTIAL_USERNAME = "stack-user";
+      process.env.ITENTIAL_PASSWORD = "stack-password";
+      return work();
+    });
+  }
+
+  test("the origin CheckConfig recorded keeps an explicit provider off the environment", async () => {
+    await withStackEnv(() => {
+      const provider = new NativeProvider(() => {});
+      const { inputs } = provider.checkConfig(STAGING_URN, { baseUrl: emulator().url });
+      expect(inputs[ORIGIN_KEY]).toBe("provider:staging");
+      provider.configure(undefined, inputs);
+      // Not filled from ITENTIAL_*: the explicit provider's missing credentials are named instead.
+      expect(() => provider.session.settings()).toThrow('Provider "staging" has no IAP credentials');
+      const full = { ...inputs, username: C.pipeline.username, password: secret(C.pipeline.password) };
+      provider.configure(undefined, full);
+      const settings = provider.session.settings();
+      expect(settings.source).toEqual({ kind: "provider", name: "staging" });
+      expect(JSON.stringify(settings.client)).not.toMatch(/stack-(token|user|password)/);
+    });
+  });
+
+  test("the default provider's recorded origin still reads the environment", async () => {
+    await withStackEnv(() => {
+      const provider = new NativeProvider(() => {});
+      provider.configure(undefined, { [ORIGIN_KEY]: "default" });
+      expect(provider.session.settings()).toMatchObject({ baseUrl: "https://stack-platform.example" });
+    });
+  });
+
+  test("neither URN nor recorded origin: fail closed, ITENTIAL_* is not read, and a warning says why", async () => {
+    await withStackEnv(() => {
+      const warnings: string[] = [];
+      const provider = new NativeProvider((m) => warnings.push(m));
+      provider.configure(undefined, { baseUrl: emulator().url });
+      expect(() => provider.session.settings()).toThrow(/credentials/);
+      provider.configure(undefined, { baseUrl: emulator().url, username: "u", password: secret("p") });
+      const settings = provider.session.settings();
+      expect(settings.baseUrl).toBe(emulator().url);
+      expect(JSON.stringify(settings.client)).not.toMatch(/stack-(token|user|password)/);
+      provider.configure(undefined, {});
+      expect(provider.session.configuredUrl()).toBeUndefined();
+      expect(warnings.join("\n")).toContain("ITENTIAL_* environment variables were not read");
+    });
   });
 });
 
@@ -366,5 +428,38 @@ describe("the gRPC service", () => {
       client.close();
       server.forceShutdown();
     }
+  });
+
+  test("Configure with no URN (destroy with old stubs): the recorded origin decides, and ITENTIAL_* is never read otherwise", async () => {
+    await withoutItentialEnv(async () => {
+      process.env.ITENTIAL_TOKEN = "stack-token";
+      process.env.ITENTIAL_BASE_URL = emulator().url;
+      for (const [args, expected] of [
+        [{ baseUrl: emulator().url, [ORIGIN_KEY]: "provider:staging" }, 'Provider "staging" has no IAP credentials'],
+        [{ baseUrl: emulator().url }, "has no IAP credentials"],
+      ] as const) {
+        const { port, server } = await serve([]);
+        const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        const call = <T>(method: string, request: unknown): Promise<T> =>
+          new Promise((resolve, reject) =>
+            client[method](request, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))),
+          );
+        try {
+          const configure = new provproto.ConfigureRequest();
+          configure.setArgs(structproto.Struct.fromJavaScript(args));
+          configure.setAcceptsecrets(true);
+          await call("configure", configure);
+          const check = new provproto.CheckRequest();
+          check.setUrn(CLAIM_URN);
+          check.setNews(structproto.Struct.fromJavaScript({ taskId: "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f" }));
+          const checked = await call<{ getFailuresList(): { getReason(): string }[] }>("check", check);
+          // Had the environment been read, ITENTIAL_TOKEN would have configured it without failures.
+          expect(checked.getFailuresList().map((f) => f.getReason())).toEqual([expect.stringContaining(expected)]);
+        } finally {
+          client.close();
+          server.forceShutdown();
+        }
+      }
+    });
   });
 });
