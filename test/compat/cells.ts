@@ -102,3 +102,70 @@ export function describeCells(pulumiVersion: string): void {
     });
   });
 }
+
+/**
+ * The native plugin on this SDK (its gRPC stubs are the consumer's @pulumi/pulumi): a TypeScript
+ * program with an explicit provider, up and destroy, with another platform's credentials in
+ * ITENTIAL_* as a CI job of the stack would have. Destroy loads the provider from state and calls
+ * Configure alone, whose request has no URN in the 3.139.0 stubs: the provider must still know it
+ * is the explicit one and not take the environment's credentials (they would be refused here,
+ * failing the destroy and leaving the task held).
+ */
+export function describeNativeCell(pulumiVersion: string): void {
+  const emulator = useEmulatorProcess();
+  const admin = () =>
+    new OperationsManagerClient({
+      baseUrl: emulator().url,
+      auth: { type: "basic", username: C.admin.username, password: C.admin.password },
+    });
+  let consumer = "";
+
+  beforeAll(() => {
+    consumer = installConsumer(fromSetup(TARBALL_ENV), pulumiVersion);
+  }, 300_000);
+  afterAll(() => {
+    if (consumer) fs.rmSync(consumer, { recursive: true, force: true });
+  });
+
+  test(`@pulumi/pulumi ${pulumiVersion}, native plugin: an explicit provider stays off ITENTIAL_* through up and destroy`, async () => {
+    const taskId = (await admin().listTasks({ filters: { equals: { name: "Approve change" } } })).items[0]?.id;
+    expect(taskId).toBeDefined();
+    await withSandbox(async (sandbox) => {
+      const project = path.join(sandbox.root, "native");
+      fs.cpSync(path.join(__dirname, "fixtures", "native"), project, { recursive: true });
+      fs.symlinkSync(path.join(consumer, "node_modules"), path.join(project, "node_modules"), "dir");
+      const env = {
+        ITENTIAL_BASE_URL: emulator().url,
+        ITENTIAL_TOKEN: "stack-token",
+        ITENTIAL_USERNAME: "stack-user",
+        ITENTIAL_PASSWORD: "stack-password",
+      };
+      const cli = async (...args: string[]) => {
+        const result = await sandbox.cli(args, project, env);
+        if (result.code !== 0) {
+          throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+        }
+        return result;
+      };
+      await cli("stack", "init", "native");
+      await cli(
+        "config",
+        "set-all",
+        "--plaintext",
+        `url=${emulator().url}`,
+        "--plaintext",
+        `user=${C.pipeline.username}`,
+        "--secret",
+        `password=${C.pipeline.password}`,
+        "--plaintext",
+        `taskId=${taskId}`,
+      );
+      await cli("up", "--yes", "--skip-preview");
+      expect((await admin().getTask(taskId as string, { dereference: ["metrics.owner"] })).owner?.username).toBe(
+        C.pipeline.username,
+      );
+      await cli("destroy", "--yes", "--skip-preview");
+      expect((await admin().getTask(taskId as string)).owner).toBeUndefined();
+    });
+  });
+}
