@@ -87,7 +87,8 @@ export class TaskAssignment extends pulumi.CustomResource {
       TaskAssignment.__pulumiType,
       name,
       resourceInputs,
-      pulumi.mergeOptions(utilities.resourceOptsDefaults(), options),
+      // As TaskClaim: a replace the engine decides alone (`up --replace`) releases first.
+      pulumi.mergeOptions({ ...utilities.resourceOptsDefaults(), deleteBeforeReplace: true }, options),
     );
   }
 }

@@ -79,6 +79,14 @@ export class TaskClaim extends pulumi.CustomResource {
     } else {
       for (const key of [...INPUTS, ...OUTPUTS]) resourceInputs[key] = undefined;
     }
-    super(TaskClaim.__pulumiType, name, resourceInputs, pulumi.mergeOptions(utilities.resourceOptsDefaults(), options));
+    // A replace the engine decides itself (`up --replace`, replaceOnChanges) never asks the
+    // provider's diff, whose deleteBeforeReplace it would then miss: the new claim would be made
+    // first, find the old one's claim and refuse it. Released first, then claimed again.
+    super(
+      TaskClaim.__pulumiType,
+      name,
+      resourceInputs,
+      pulumi.mergeOptions({ ...utilities.resourceOptsDefaults(), deleteBeforeReplace: true }, options),
+    );
   }
 }
