@@ -117,7 +117,17 @@ export class ResourceProviderService {
     request.setSeverity(severity);
     request.setMessage(message);
     request.setUrn(urn);
-    return new Promise((resolve) => engine.log(request, () => resolve()));
+    return new Promise((resolve) =>
+      engine.log(request, (error) => {
+        // Not swallowed: a message the engine did not take (a diff's reason, a config warning) is
+        // still seen, in the plugin's stderr (shown with -v, or --logtostderr).
+        if (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          process.stderr.write(`pulumi-resource-itential: engine log failed (${why}): ${message}\n`);
+        }
+        resolve();
+      }),
+    );
   }
 
   /** The methods grpc-js serves: each answers once, errors as the engine takes them. */
@@ -248,12 +258,30 @@ export class ResourceProviderService {
   }
 }
 
+/** Flags the engine passes with a separate value (`--tracing tcp://…`), which is not the address. */
+const FLAGS_WITH_VALUE = new Set(["--tracing", "-tracing"]);
+
+/**
+ * The engine's address among a plugin's arguments: the last positional one. The engine puts its
+ * flags first (`-v=9`, `--logtostderr`, `--tracing <endpoint>`), so the first positional argument
+ * may be the tracing endpoint, and logging to it would vanish.
+ */
+export function engineAddressOf(args: readonly string[]): string | undefined {
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (FLAGS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith("-")) positional.push(arg);
+  }
+  return positional[positional.length - 1];
+}
+
 /**
  * Serves the provider on a free local port and prints the port, as the engine expects of a plugin
- * (`args`: the engine's address first, then flags such as -v=9, which are ignored).
+ * (`args`: flags such as -v=9, which are ignored, then the engine's address).
  */
 export async function serve(args: readonly string[]): Promise<{ port: number; server: Grpc.Server }> {
-  const engineAddress = args.find((a) => !a.startsWith("-"));
+  const engineAddress = engineAddressOf(args);
   const service = new ResourceProviderService(engineAddress);
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   server.addService(provrpc.ResourceProviderService, service.handlers() as Grpc.UntypedServiceImplementation);
