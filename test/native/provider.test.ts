@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { DiffKind, NativeProvider, ORIGIN_KEY, originOf } from "../../provider/native/provider";
 import { TASK_ASSIGNMENT, TASK_CLAIM } from "../../provider/native/schema";
-import { serve, typeOf } from "../../provider/native/server";
+import { engineAddressOf, ResourceProviderService, serve, typeOf } from "../../provider/native/server";
 import { hasUnknown, SECRET_SIG, SIG, secret, UNKNOWN, unwrap, wrap } from "../../provider/native/values";
 import { approvalTask, clearRequests, clientAs, requestsSince } from "../provider/fixture";
 import { useEmulatorProcess } from "../support/emulator-process";
@@ -461,5 +461,34 @@ describe("the gRPC service", () => {
         }
       }
     });
+  });
+});
+
+describe("the plugin's arguments and the engine's log", () => {
+  test("the engine's address is the last positional argument, never --tracing's endpoint", () => {
+    expect(engineAddressOf(["127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddressOf(["-v=9", "--logtostderr", "127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddressOf(["--tracing", "tcp://127.0.0.1:6831", "127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddressOf(["--tracing=tcp://127.0.0.1:6831", "-v=9", "127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddressOf(["--logtostderr"])).toBeUndefined();
+    expect(engineAddressOf([])).toBeUndefined();
+  });
+
+  test("a message the engine's log refuses goes to stderr instead of vanishing", async () => {
+    // A port nothing listens on: the engine's Log call fails.
+    const { port, server } = await serve([]);
+    server.forceShutdown();
+    const service = new ResourceProviderService(`127.0.0.1:${port}`);
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await service.log(1, "diff reason: owner changed");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join("")).toMatch(/engine log failed .*: diff reason: owner changed/);
   });
 });
