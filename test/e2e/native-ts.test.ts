@@ -70,12 +70,21 @@ test("preview sends nothing; up claims the task through the explicit provider; t
   );
   expect(await writes()).toEqual([]);
 
-  await run(["up", "--yes", "--skip-preview"]);
+  const up = await run(["up", "--yes", "--skip-preview", "-v=9", "--logtostderr"]);
   expect(await ownerOf(taskId)).toBe(C.pipeline.username);
   const outputs = JSON.parse((await run(["stack", "output", "--json"])).stdout);
   expect(outputs).toEqual({ owner: C.pipeline.username, taskName: "Approve change", claimed: true });
   const state = (await run(["stack", "export"])).stdout;
-  expect(state).not.toContain(C.pipeline.password);
+  // The explicit provider's password reached the platform and nowhere else: not the state, not
+  // the engine's -v=9 log (which carries every gRPC call's arguments, Configure's included).
+  for (const [where, text] of [
+    ["stdout", up.stdout],
+    ["stderr (-v=9)", up.stderr],
+    ["stack export", state],
+  ]) {
+    expect([where, text.includes(C.pipeline.password)]).toEqual([where, false]);
+  }
+  expect(up.stderr.length).toBeGreaterThan(10_000); // the -v=9 log was there to be read
   const provider = JSON.parse(state).deployment.resources.find((r: { urn: string }) => r.urn === PROVIDER_URN);
   expect(provider.inputs.password).toMatchObject({ "4dabf18193072939515e22adb298388d": expect.any(String) });
 });
@@ -92,6 +101,23 @@ test("refresh after a person's release: owner in the detailed diff; up claims it
   expect(await writes()).toEqual([]);
 
   await run(["up", "--yes", "--skip-preview"]);
+  expect(await ownerOf(taskId)).toBe(C.pipeline.username);
+});
+
+test("up --replace (no diff asked): the old claim is released before the new one is made", async () => {
+  await emulator().control("DELETE", "/requests");
+  await run([
+    "up",
+    "--yes",
+    "--skip-preview",
+    "--replace",
+    "urn:pulumi:ts::native-ts::itential:index:TaskClaim::approval",
+  ]);
+  // The classes default to deleteBeforeReplace: created first, the new claim would find the old one's.
+  expect(await writes()).toEqual([
+    `POST /operations-manager/tasks/${taskId}/release`,
+    `POST /operations-manager/tasks/${taskId}/claim`,
+  ]);
   expect(await ownerOf(taskId)).toBe(C.pipeline.username);
 });
 
