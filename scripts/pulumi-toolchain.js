@@ -277,11 +277,22 @@ function ensureYamlHost() {
     if (!executable(dir)) throw new Error(`PULUMI_ITENTIAL_YAML_DIR=${dir} must contain ${binary} (executable).`);
     return dir;
   }
-  for (const dir of (process.env.PATH || "").split(path.delimiter)) if (dir && executable(dir)) return dir;
+  // One on PATH only if it is the pinned version (another may not speak to the pinned CLI); Go
+  // tells a binary's module version (`go version -m`), so without Go none on PATH is trusted.
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
+    if (!dir || !executable(dir)) continue;
+    const found = moduleVersion(path.join(dir, binary));
+    if (found === YAML_HOST.version) return dir;
+    log(
+      `ignoring ${path.join(dir, binary)} (${found ? `version ${found}` : "version unknown"}; ` +
+        `${YAML_HOST.version} is pinned; PULUMI_ITENTIAL_YAML_DIR=<dir> uses it anyway)`,
+    );
+  }
   const target = path.join(path.dirname(cacheRoot()), binary, YAML_HOST.version);
   const bin = path.join(target, "bin");
   if (executable(bin)) return bin;
   fs.rmSync(target, { recursive: true, force: true });
+  removeStalePartials(target);
   if (!goVersion()) {
     throw new Error(
       `No ${binary} is on PATH and Go is not installed: install Pulumi YAML's language host, or Go to build it.`,
@@ -290,6 +301,7 @@ function ensureYamlHost() {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const staging = fs.mkdtempSync(`${target}.partial-`);
   fs.chmodSync(staging, 0o755);
+  fs.writeFileSync(path.join(staging, "pid"), `${process.pid}\n`);
   const stagingBin = path.join(staging, "bin");
   fs.mkdirSync(stagingBin);
   try {
@@ -313,6 +325,44 @@ function ensureYamlHost() {
     fs.rmSync(staging, { recursive: true, force: true });
   }
   return bin;
+}
+
+/** The module version Go recorded in a binary (`go version -m`), or undefined (no Go, not a Go binary). */
+function moduleVersion(file) {
+  const result = spawnSync("go", ["version", "-m", file], { encoding: "utf8" });
+  if (result.status !== 0) return undefined;
+  return /^\s*mod\s+\S+\s+(v\S+)/m.exec(result.stdout)?.[1];
+}
+
+/**
+ * A build killed midway (jest timed out, Ctrl-C) leaves its `<target>.partial-*` directory behind,
+ * which nothing would ever remove: removed here when the process that made it (its `pid` file) is
+ * gone. One without a pid file, or whose process still runs (a concurrent build), is left alone.
+ */
+function removeStalePartials(target) {
+  const dir = path.dirname(target);
+  const prefix = `${path.basename(target)}.partial-`;
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (!name.startsWith(prefix)) continue;
+    const partial = path.join(dir, name);
+    let pid;
+    try {
+      pid = Number(fs.readFileSync(path.join(partial, "pid"), "utf8"));
+    } catch {
+      continue;
+    }
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) continue;
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
 }
 
 module.exports = { ensurePulumi, ensureYamlHost, pinnedVersions, cacheDirFor };

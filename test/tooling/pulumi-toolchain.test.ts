@@ -81,6 +81,12 @@ const fs = require("node:fs");
 const path = require("node:path");
 const args = process.argv.slice(2);
 if (args[0] === "env") { process.stdout.write("go1.99.0\\n"); process.exit(0); }
+if (args[0] === "version" && args[1] === "-m") {
+  const version = fs.readFileSync(args[2], "utf8").split("\\n")[1];
+  if (!version) process.exit(1);
+  process.stdout.write(args[2] + ": go1.99.0\\n\\tmod\\tgithub.com/pulumi/pulumi-yaml\\t" + version + "\\th1:x\\n");
+  process.exit(0);
+}
 if (args[0] === "install") {
   fs.appendFileSync(process.env.FAKE_GO_CALLS, JSON.stringify({ args, GOBIN: process.env.GOBIN,
     GOTOOLCHAIN: process.env.GOTOOLCHAIN, CGO_ENABLED: process.env.CGO_ENABLED, GOFLAGS: process.env.GOFLAGS }) + "\\n");
@@ -129,6 +135,63 @@ test("the YAML language host: go install of the pinned module with its own depen
       GOFLAGS: "",
     });
     expect(made[0].GOBIN).not.toBe(first.stdout); // built aside, then moved into place
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the YAML language host on PATH is used only at the pinned version; a killed build's leftovers are removed", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-yaml-path-test-"));
+  try {
+    const bin = path.join(root, "bin");
+    const onPath = path.join(root, "on-path");
+    fs.mkdirSync(bin);
+    fs.mkdirSync(onPath);
+    fs.writeFileSync(path.join(bin, "go"), FAKE_GO_INSTALL, { mode: 0o755 });
+    const cacheDir = path.join(root, "cache", "pulumi-itential", "pulumi-language-yaml");
+    fs.mkdirSync(cacheDir, { recursive: true });
+    // A killed build's directory (its process is gone), and a concurrent build's (this process).
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    }).stdout;
+    const stale = path.join(cacheDir, "v1.25.0.partial-killed");
+    const running = path.join(cacheDir, "v1.25.0.partial-running");
+    for (const [dir, pid] of [
+      [stale, dead],
+      [running, String(process.pid)],
+    ]) {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, "pid"), pid);
+    }
+    const calls = path.join(root, "calls.jsonl");
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [
+          "-e",
+          `process.stdout.write(require(${JSON.stringify(path.join(REPO, "scripts", "pulumi-toolchain.js"))}).ensureYamlHost())`,
+        ],
+        {
+          encoding: "utf8",
+          env: {
+            PATH: `${bin}${path.delimiter}${onPath}`,
+            HOME: root,
+            XDG_CACHE_HOME: path.join(root, "cache"),
+            FAKE_GO_CALLS: calls,
+          },
+        },
+      );
+    // Another version on PATH: ignored (and said so), the pinned one built into the cache.
+    fs.writeFileSync(path.join(onPath, "pulumi-language-yaml"), "#!/bin/sh\nv1.9.0\n", { mode: 0o755 });
+    const other = run();
+    expect(other.status).toBe(0);
+    expect(other.stderr).toContain("version v1.9.0; v1.25.0 is pinned");
+    expect(other.stdout).toBe(path.join(cacheDir, "v1.25.0", "bin"));
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(running)).toBe(true);
+    // The pinned version on PATH: used as it is.
+    fs.writeFileSync(path.join(onPath, "pulumi-language-yaml"), "#!/bin/sh\nv1.25.0\n", { mode: 0o755 });
+    expect(run().stdout).toBe(onPath);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
