@@ -18,6 +18,16 @@ const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
+/** Set by global-setup.ts: the directory holding the Pulumi YAML language host. */
+export const YAML_DIR_ENV = "PULUMI_ITENTIAL_TEST_YAML_DIR";
+
+/** The YAML language host's directory, from the global set-up (which built it if needed). */
+export function yamlHostDir(): string {
+  const dir = process.env[YAML_DIR_ENV];
+  if (!dir) throw new Error(`${YAML_DIR_ENV} is not set: run the suite through \`npm test\` (jest global set-up).`);
+  return dir;
+}
+
 /** Set by test/e2e/global-setup.ts, which finds or builds the CLI once per jest run. */
 export function pulumiBinDir(): string {
   const dir = process.env.PULUMI_ITENTIAL_TEST_BIN_DIR;
