@@ -65,6 +65,19 @@ function config(): Properties {
   return properties;
 }
 
+/** The settings as an explicit provider's inputs: no environment default, said in words too. */
+function explicitInputs(settings: Properties): Properties {
+  return Object.fromEntries(
+    Object.entries(settings).map(([name, { defaultInfo: _, description, ...rest }]) => [
+      name,
+      {
+        ...rest,
+        description: description?.replace(/ Default: the \S+ environment variable \(default provider only\)\.$/, ""),
+      },
+    ]),
+  );
+}
+
 const string = (description: string): Property => ({ type: "string", description });
 const boolean = (description: string): Property => ({ type: "boolean", description });
 
@@ -135,8 +148,13 @@ export function schema(): Record<string, unknown> {
     config: { variables: configProperties },
     provider: {
       description: "A platform with its own credentials: nothing configured for it is sent to another platform.",
-      inputProperties: configProperties,
-      properties: Object.fromEntries(Object.entries(configProperties).filter(([, p]) => p.type === "string")),
+      // Without the environment defaults: generated SDKs fill an input from its defaultInfo, so an
+      // explicit provider would take ITENTIAL_* (another platform's credentials, maybe), which it
+      // must never do. The stack's default provider keeps them (config.variables).
+      inputProperties: explicitInputs(configProperties),
+      properties: Object.fromEntries(
+        Object.entries(explicitInputs(configProperties)).filter(([, p]) => p.type === "string"),
+      ),
     },
     resources: {
       [TASK_CLAIM]: {

@@ -92,11 +92,16 @@ test.each([TASK_CLAIM, TASK_ASSIGNMENT])(
 
 test("every setting is a config variable and a provider input; secrets are marked secret, and only they", () => {
   expect(Object.keys(s.config.variables).sort()).toEqual(Object.keys(SETTINGS).sort());
-  expect(s.provider.inputProperties).toEqual(s.config.variables);
+  expect(Object.keys(s.provider.inputProperties).sort()).toEqual(Object.keys(s.config.variables).sort());
   for (const [name, setting] of Object.entries(SETTINGS)) {
     const variable = s.config.variables[name] as Prop & { defaultInfo: { environment: string[] } };
     expect([name, variable.secret === true]).toEqual([name, setting.secret]);
     expect(variable.defaultInfo.environment).toEqual([setting.env]);
+    // An explicit provider never defaults from the environment: a generated SDK would fill it from ITENTIAL_*.
+    const input = s.provider.inputProperties[name] as Prop & { defaultInfo?: unknown; description?: string };
+    expect([name, input.defaultInfo]).toEqual([name, undefined]);
+    expect([name, input.type, input.secret === true]).toEqual([name, variable.type, setting.secret]);
+    expect(input.description).not.toContain(setting.env);
   }
   expect(s.config.variables.timeoutMs?.type).toBe("integer");
   expect(s.config.variables.insecure?.type).toBe("boolean");
