@@ -6,10 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_CREDENTIALS as C, DEFAULT_WORKFLOW } from "../../emulator";
-import { ensureYamlHost } from "../../scripts/pulumi-toolchain";
 import { OperationsManagerClient } from "../../sdk";
 import { EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
-import { type CliResult, PulumiSandbox, REPO_ROOT } from "./harness";
+import { type CliResult, PulumiSandbox, REPO_ROOT, yamlHostDir } from "./harness";
 
 jest.setTimeout(600_000);
 
@@ -71,11 +70,11 @@ function filesHolding(dir: string, secrets: string[], username: string): string[
 let first: { jobId: string; taskId: string };
 
 beforeAll(() => {
-  // Built once and cached (about 4 minutes on two cores the first time), only when YAML runs.
-  yamlDir = ensureYamlHost();
+  // Built once and cached by the e2e global set-up (test/e2e/global-setup.ts).
+  yamlDir = yamlHostDir();
   sandbox = PulumiSandbox.create();
   project = sandbox.copyProject(path.join(REPO_ROOT, "examples", "yaml-approval"));
-}, 1_800_000);
+});
 
 afterAll(() => sandbox?.dispose());
 
@@ -139,6 +138,26 @@ test("refresh after a person's release: the plan names owner in its detailed dif
 
   await run(["up", "--yes", "--skip-preview"]);
   expect(await ownerOf(first.taskId)).toBe(C.pipeline.username);
+});
+
+test("a new job: `config set jobId` then up releases the old task and claims the new one (a replace)", async () => {
+  const next = await newJob();
+  await run(["config", "set", "jobId", next.jobId]);
+  await emulator().control("DELETE", "/requests");
+  // The engine checks the replacement a second time: not a second resource on the new task.
+  const preview = await run(["preview", "--json"]);
+  const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps;
+  expect(steps.filter((s) => s.urn.endsWith("::approval")).map((s) => s.op)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/replace/)]),
+  );
+  await run(["up", "--yes", "--skip-preview"]);
+  expect(await writes()).toEqual([
+    `POST /operations-manager/tasks/${first.taskId}/release`,
+    `POST /operations-manager/tasks/${next.taskId}/claim`,
+  ]);
+  expect(await ownerOf(first.taskId)).toBeUndefined();
+  expect(await ownerOf(next.taskId)).toBe(C.pipeline.username);
+  first = next;
 });
 
 test("import by id adopts a task this account holds; a task held by another is refused, naming the holder", async () => {
