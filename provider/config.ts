@@ -95,7 +95,8 @@ export const MISSING_CREDENTIALS =
 export const MISSING_BASE_URL =
   `pulumi-itential does not know which platform to talk to: set ${both("baseUrl")}, ` +
   "e.g. `pulumi config set itential:baseUrl https://iap.example.com:3443` (the stack's credentials are sent to that " +
-  "platform only; a second platform gets an explicit provider: `new Provider(name, { baseUrl, ... })`).";
+  "platform only; a second platform gets an explicit provider: `new Provider(name, { baseUrl, ... })`, or in Pulumi " +
+  "YAML a resource of `type: pulumi:providers:itential`).";
 
 /**
  * Resolves the settings, or throws ConfigurationError naming what to set (never echoing a secret).

@@ -19,7 +19,8 @@ export function foreignPlatform(settings: ProviderSettings, baseUrl: string | un
   if (baseUrl === undefined || platformOf(baseUrl) === platformOf(settings.baseUrl)) return undefined;
   const fix =
     settings.source.kind === "stack"
-      ? 'give that platform its own credentials with an explicit provider, `new Provider("other", { baseUrl, username, password })`, and pass it as `{ provider }`'
+      ? 'give that platform its own credentials with an explicit provider, `new Provider("other", { baseUrl, username, password })`, and pass it as `{ provider }` ' +
+        "(Pulumi YAML: a resource of `type: pulumi:providers:itential` with those properties, named in the resource's `options: { provider: … }`)"
       : `use a provider configured for ${platformOf(baseUrl)}`;
   return (
     `names ${platformOf(baseUrl)}, but ${describeOrigin(settings.source)} holds credentials for ` +

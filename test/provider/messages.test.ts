@@ -63,6 +63,8 @@ describe("a platform's credentials go to that platform only", () => {
     expect(reason).toContain(`but the stack config (itential:*) holds credentials for https://iap.example.com:3443`);
     expect(reason).toContain("never sent to another platform");
     expect(reason).toContain("new Provider(");
+    // Both front ends are told how: Pulumi YAML has no `new Provider`.
+    expect(reason).toContain("type: pulumi:providers:itential");
     expect(() => new PlatformClients().for(settings, url)).toThrow(/never sent to another platform/);
   });
 
