@@ -1,8 +1,10 @@
 // What `npm pack` ships: the compiled package with its types, the emulator command, and the pages
 // users read; no tests, fixtures, sources or examples. (Installing and running it: test/e2e.)
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { ensureFreshBuild } from "../support/fresh-build";
 
 const REPO = path.resolve(__dirname, "..", "..");
 
@@ -70,4 +72,29 @@ test("the native plugin ships: the launcher (executable, exec'ing the compiled e
     default: "./dist/provider/native/sdk/index.js",
   });
   expect(manifest.typesVersions["*"].native).toEqual(["dist/provider/native/sdk/index.d.ts"]);
+});
+
+test("the launcher without @pulumi/pulumi installed says so in one line, with the command that fixes it", () => {
+  ensureFreshBuild();
+  // The package as installed in a project that lacks the peer: nothing above it to resolve from.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "launcher-no-peer-"));
+  try {
+    const pkg = path.join(root, "node_modules", "pulumi-itential");
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.cpSync(path.join(REPO, "dist"), path.join(pkg, "dist"), { recursive: true });
+    fs.copyFileSync(path.join(REPO, "package.json"), path.join(pkg, "package.json"));
+    fs.copyFileSync(path.join(REPO, "pulumi-resource-itential"), path.join(pkg, "pulumi-resource-itential"));
+    const run = spawnSync("sh", [path.join(pkg, "pulumi-resource-itential"), "127.0.0.1:1"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH },
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    const lines = run.stderr.trim().split("\n");
+    expect(lines).toEqual([expect.stringContaining("the peer dependency @pulumi/pulumi is not installed")]);
+    expect(lines[0]).toContain("npm install @pulumi/pulumi");
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
