@@ -6,7 +6,7 @@
 // - two resources of one provider on one task refused at check;
 // - every operation bounded by the operation deadline, and its error naming the operation and the
 //   task, with the setting that fixes it (TLS, refused credentials, deadline).
-import { AbortedError, ConnectionError } from "../sdk";
+import { AbortedError, ConnectionError, ValidationError } from "../sdk";
 import { platformOf } from "./base-url";
 import {
   type ConfigSource,
@@ -152,10 +152,19 @@ export class ProviderSession {
         ? message
         : `${what} (task ${taskId}): ${message}`;
       if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(named, undefined, error.recorded);
+      // Bad arguments stay recognisable as such (the native plugin answers them INVALID_ARGUMENT).
+      if (cause instanceof ValidationError) throw new InvalidArgumentError(named);
       throw new Error(named);
     }
   }
 }
+
+/**
+ * An operation refused for its arguments (a lookup's jobId that is no job id), before anything was
+ * sent. Printed as a plain Error (the dynamic provider's output stays as it was).
+ */
+export class InvalidArgumentError extends Error {}
+InvalidArgumentError.prototype.name = "Error";
 
 /**
  * Inputs checked again where they are used: the engine runs `check` first, but inputs it could not

@@ -7,7 +7,9 @@ import type * as Grpc from "@grpc/grpc-js";
 import type * as AnyProto from "google-protobuf/google/protobuf/any_pb";
 import type * as EmptyProto from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
+import { ValidationError } from "../../sdk";
 import type { CheckFailure } from "../lifecycle/inputs";
+import { InvalidArgumentError } from "../provider-session";
 import { type NativeDiff, NativeProvider, ResourceInitError } from "./provider";
 import { packageVersion, schema } from "./schema";
 import type { Plain } from "./values";
@@ -60,7 +62,11 @@ function grpcError(error: unknown): Partial<Grpc.StatusObject> {
     status.addDetails(details);
     metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
   }
-  return { code: grpc.status.UNKNOWN, details: message, metadata };
+  // An argument the lookup or resource refused (findTask's jobId "nothex"): the engine shows the
+  // message as the caller's mistake, not as a provider failure.
+  const invalid = error instanceof ValidationError || error instanceof InvalidArgumentError;
+  const code = invalid ? grpc.status.INVALID_ARGUMENT : grpc.status.UNKNOWN;
+  return { code, details: message, metadata };
 }
 
 function failuresOf(response: { addFailures(f: unknown): void }, failures: CheckFailure[]) {

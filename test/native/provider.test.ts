@@ -430,6 +430,46 @@ describe("the gRPC service", () => {
     }
   });
 
+  test("an invoke's bad argument comes back INVALID_ARGUMENT, naming the argument, before anything is sent", async () => {
+    const { port, server } = await serve([]);
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const call = <T>(method: string, request: unknown): Promise<T> =>
+      new Promise((resolve, reject) =>
+        client[method](request, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))),
+      );
+    try {
+      const configure = new provproto.ConfigureRequest();
+      configure.setArgs(
+        structproto.Struct.fromJavaScript({
+          baseUrl: emulator().url,
+          username: C.pipeline.username,
+          password: C.pipeline.password,
+          [ORIGIN_KEY]: "provider:staging",
+        }),
+      );
+      await call("configure", configure);
+      await clearRequests(emulator());
+      for (const [args, named] of [
+        [
+          { jobId: "nothex", name: "Approve change" },
+          /jobId must be a job id \(24 hexadecimal characters\), got "nothex"/,
+        ],
+        [{ jobId: "0".repeat(24), name: "Approve change", waitFor: "soon" }, /waitFor must be a duration/],
+      ] as const) {
+        const invoke = new provproto.InvokeRequest();
+        invoke.setTok("itential:index:findTask");
+        invoke.setArgs(structproto.Struct.fromJavaScript(args));
+        const error = (await call("invoke", invoke).catch((e) => e)) as { code?: number; details?: string };
+        expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
+        expect(error.details).toMatch(named);
+      }
+      expect((await requestsSince(emulator())).filter((r) => r !== "POST /login")).toEqual([]);
+    } finally {
+      client.close();
+      server.forceShutdown();
+    }
+  });
+
   test("Configure with no URN (destroy with old stubs): the recorded origin decides, and ITENTIAL_* is never read otherwise", async () => {
     await withoutItentialEnv(async () => {
       process.env.ITENTIAL_TOKEN = "stack-token";
