@@ -470,6 +470,65 @@ describe("the gRPC service", () => {
     }
   });
 
+  test("a claim applied whose answer and follow-up reads are lost: Create answers ErrorResourceInitFailed with the claim to record", async () => {
+    const statusproto = require("@pulumi/pulumi/proto/status_pb");
+    const { port, server } = await serve([]);
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const call = <T>(method: string, request: unknown): Promise<T> =>
+      new Promise((resolve, reject) =>
+        client[method](request, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))),
+      );
+    const taskId = (await approvalTask(emulator())).id;
+    try {
+      const configure = new provproto.ConfigureRequest();
+      configure.setArgs(
+        structproto.Struct.fromJavaScript({
+          baseUrl: emulator().url,
+          username: C.pipeline.username,
+          password: { [SIG]: SECRET_SIG, value: C.pipeline.password },
+          maxRetries: "0",
+          [ORIGIN_KEY]: "provider:staging",
+        }),
+      );
+      await call("configure", configure);
+      // The claim's first read passes (a refusal would send nothing); the claim is applied and its
+      // answer lost, and so is every read that could settle it.
+      const route = "/operations-manager/**";
+      await emulator().addFault({ kind: "reset", when: "after", method: "POST", path: route });
+      await emulator().addFault({ kind: "reset", method: "GET", path: route, skip: 1 });
+      const create = new provproto.CreateRequest();
+      create.setUrn(CLAIM_URN);
+      create.setProperties(structproto.Struct.fromJavaScript({ taskId, releaseOnDestroy: true, onDrift: "reclaim" }));
+      const error = (await call("create", create).catch((e) => e)) as {
+        code?: number;
+        details?: string;
+        metadata?: { get(key: string): Buffer[] };
+      };
+      expect(error.code).toBe(grpc.status.UNKNOWN);
+      expect(error.details).toMatch(/may or may not have been made/);
+      const [bin] = error.metadata?.get("grpc-status-details-bin") ?? [];
+      const status = statusproto.Status.deserializeBinary(bin);
+      const [any] = status.getDetailsList();
+      expect(any.getTypeName()).toBe("pulumirpc.ErrorResourceInitFailed");
+      const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+      expect(detail.getId()).toBe(taskId);
+      expect(detail.getReasonsList()).toEqual([expect.stringMatching(/may or may not have been made/)]);
+      // What state records: the claim, where and for whom (not forgotten).
+      expect(detail.getProperties().toJavaScript()).toMatchObject({
+        taskId,
+        platformUrl: emulator().url,
+        claimant: C.pipeline.username,
+      });
+      await emulator().control("DELETE", "/faults");
+      const task = await clientAs(emulator(), "admin").getTask(taskId, { dereference: ["metrics.owner"] });
+      expect(task.owner?.username).toBe(C.pipeline.username);
+    } finally {
+      await emulator().control("DELETE", "/faults");
+      client.close();
+      server.forceShutdown();
+    }
+  });
+
   test("Configure with no URN (destroy with old stubs): the recorded origin decides, and ITENTIAL_* is never read otherwise", async () => {
     await withoutItentialEnv(async () => {
       process.env.ITENTIAL_TOKEN = "stack-token";
