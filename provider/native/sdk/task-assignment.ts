@@ -40,7 +40,11 @@ export class TaskAssignment extends pulumi.CustomResource {
   /** @internal */
   public static readonly __pulumiType = "itential:index:TaskAssignment";
 
-  /** An existing TaskAssignment's state, by its id (the task id). */
+  /**
+   * Reads a TaskAssignment by its id (the task id) as `pulumi import` does: the plugin reads the
+   * task and adopts whoever holds it as the assignee (recorded `adopted`, never released by this
+   * resource); a task nobody holds fails. It sends no assignment and no release.
+   */
   public static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): TaskAssignment {
     return new TaskAssignment(name, undefined as unknown as TaskAssignmentArgs, { ...opts, id });
   }

@@ -38,7 +38,12 @@ export class TaskClaim extends pulumi.CustomResource {
   /** @internal */
   public static readonly __pulumiType = "itential:index:TaskClaim";
 
-  /** An existing TaskClaim's state, by its id (the task id). */
+  /**
+   * Reads a TaskClaim by its id (the task id) as `pulumi import` does: the plugin reads the task
+   * and adopts the claim this provider's account holds (recorded `adopted`, never released by
+   * this resource), and fails, naming the holder, when someone else holds the task or nobody does.
+   * It sends no claim and no release.
+   */
   public static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): TaskClaim {
     return new TaskClaim(name, undefined as unknown as TaskClaimArgs, { ...opts, id });
   }
