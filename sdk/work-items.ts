@@ -1,0 +1,148 @@
+// The Work Center Service's wire format (Platform 6.5+; docs/work-center.md names the reference page
+// of every field). Tolerant where the reference is silent (the fields inside `metrics` and the
+// execution objects), strict where it is not (`id`, `status`), and a body that is not a work item
+// raises ResponseFormatError naming the endpoint.
+import { z } from "zod";
+import { normaliseTime, normaliseUser, type Origin, parseWith, type TaskUser, timeValue, userRef } from "./schemas";
+
+export type WorkItemStatus = "pending" | "completed" | "canceled";
+
+/** The execution a work item belongs to: a workflow's job (`id` is the job id) or an agent session. */
+export interface WorkItemExecution {
+  id: string;
+  type?: string;
+  name?: string;
+}
+
+export interface WorkItem {
+  id: string;
+  name?: string;
+  summary?: string;
+  description?: string;
+  status?: WorkItemStatus | (string & {});
+  /** The execution that invoked createWorkItem. */
+  execution?: WorkItemExecution;
+  /** The execution that started the ancestry chain. */
+  rootExecution?: WorkItemExecution;
+  appId?: string;
+  resourceId?: string;
+  groups?: { read: string[]; write: string[] };
+  /** Who has claimed the item (`metrics.owner`); undefined when nobody has. */
+  owner?: TaskUser;
+  /** When it was claimed, ISO-8601 UTC. */
+  claimTime?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  /** The document as the server sent it. */
+  raw: Record<string, unknown>;
+}
+
+/** One documented search filter (`field` and `operator` as the reference lists them). */
+export interface WorkItemFilter {
+  field:
+    | "name"
+    | "summary"
+    | "owner"
+    | "createdAt"
+    | "executionStartTime"
+    | "triggerType"
+    | "triggerLabel"
+    | "executionName"
+    | "executionDescription";
+  operator: "contains" | "equals" | "in" | "before" | "after";
+  value: string | string[] | null;
+}
+
+export interface WorkItemSearch {
+  filters?: WorkItemFilter[];
+  sort?: { field: WorkItemFilter["field"]; order?: "asc" | "desc" };
+  /** Default 0. */
+  skip?: number;
+  /** 1 to 100, default 25. */
+  limit?: number;
+}
+
+const execution = z.looseObject({
+  id: z.string().min(1),
+  type: z.string().optional(),
+  name: z.string().optional(),
+});
+
+/** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
+export const workItemDocument = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  summary: z.string().optional(),
+  description: z.string().nullable().optional(),
+  status: z.string().optional(),
+  appId: z.string().optional(),
+  resourceId: z.string().optional(),
+  groups: z.looseObject({ read: z.array(z.string()), write: z.array(z.string()) }).optional(),
+  execution: execution.nullable().optional(),
+  rootExecution: execution.nullable().optional(),
+  metrics: z
+    .looseObject({
+      owner: userRef,
+      claimedAt: timeValue,
+      claimTime: timeValue,
+      claim_time: timeValue,
+    })
+    .nullable()
+    .optional(),
+  createdAt: timeValue,
+  updatedAt: timeValue,
+});
+
+const searchAnswer = z.looseObject({ data: z.array(z.unknown()), total: z.number().optional() });
+const countAnswer = z.looseObject({ count: z.number() });
+
+function executionOf(value: z.output<typeof execution> | null | undefined): WorkItemExecution | undefined {
+  if (!value) return undefined;
+  return {
+    id: value.id,
+    ...(value.type !== undefined ? { type: value.type } : {}),
+    ...(value.name !== undefined ? { name: value.name } : {}),
+  };
+}
+
+export function parseWorkItem(value: unknown, origin: Origin): WorkItem {
+  const doc = parseWith(workItemDocument, value, origin, "the work item");
+  const item: WorkItem = { id: doc.id, raw: value as Record<string, unknown> };
+  if (doc.name !== undefined) item.name = doc.name;
+  if (doc.summary !== undefined) item.summary = doc.summary;
+  if (typeof doc.description === "string") item.description = doc.description;
+  if (doc.status !== undefined) item.status = doc.status;
+  if (doc.appId !== undefined) item.appId = doc.appId;
+  if (doc.resourceId !== undefined) item.resourceId = doc.resourceId;
+  if (doc.groups) item.groups = { read: doc.groups.read, write: doc.groups.write };
+  const exec = executionOf(doc.execution);
+  if (exec) item.execution = exec;
+  const root = executionOf(doc.rootExecution);
+  if (root) item.rootExecution = root;
+  const owner = normaliseUser(doc.metrics?.owner);
+  if (owner) item.owner = owner;
+  const metrics = doc.metrics ?? undefined;
+  // The reference does not name the claim time's field: the first spelling present wins.
+  const claimTime = normaliseTime(
+    metrics?.claimedAt ?? metrics?.claimTime ?? metrics?.claim_time,
+    origin,
+    "metrics.claimedAt",
+  );
+  if (claimTime && owner) item.claimTime = claimTime;
+  const createdAt = normaliseTime(doc.createdAt, origin, "createdAt");
+  if (createdAt) item.createdAt = createdAt;
+  const updatedAt = normaliseTime(doc.updatedAt, origin, "updatedAt");
+  if (updatedAt) item.updatedAt = updatedAt;
+  return item;
+}
+
+/** A search answer: `data` is documented; `total` is taken when the server sends it. */
+export function parseWorkItemSearch(value: unknown, origin: Origin): { items: WorkItem[]; total?: number } {
+  const answer = parseWith(searchAnswer, value, origin, "the work item search answer");
+  const items = answer.data.map((entry) => parseWorkItem(entry, origin));
+  return answer.total !== undefined ? { items, total: answer.total } : { items };
+}
+
+export function parseWorkItemCount(value: unknown, origin: Origin): number {
+  return parseWith(countAnswer, value, origin, "the work item count").count;
+}
