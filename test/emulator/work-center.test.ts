@@ -1,0 +1,138 @@
+// The Work Center routes and their rules, over real HTTP against an emulator process, in both error
+// modes; the act-as control API lets a person claim, release and complete work items.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEFAULT_AGENT_SESSION } from "../../emulator";
+import { AS, call, EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
+
+const BASE = "/work-center-service/work-items";
+
+describe.each([
+  ["normal errors", [], { conflict: 409, bad: 400, missing: 404, forbidden: 403 }],
+  ["errors as 500", ["--errors-as-500"], { conflict: 500, bad: 500, missing: 500, forbidden: 500 }],
+])("Work Center routes (%s)", (_mode, extraArgs, status) => {
+  const emulator = useEmulatorProcess({ extraArgs });
+  const url = () => emulator().url;
+
+  async function agentItem() {
+    const res = await call(url(), "POST", `${BASE}/search`, {
+      auth: AS.pipeline,
+      body: { filters: [{ field: "executionName", operator: "equals", value: DEFAULT_AGENT_SESSION }] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.data).toHaveLength(1);
+    return res.json.data[0];
+  }
+
+  test("a work item has the documented fields and no envelope", async () => {
+    const item = await agentItem();
+    expect(Object.keys(item).sort()).toEqual(
+      [
+        "appId",
+        "createdAt",
+        "description",
+        "execution",
+        "groups",
+        "id",
+        "isIncomingClaimChecked",
+        "metrics",
+        "name",
+        "resourceId",
+        "rootExecution",
+        "status",
+        "summary",
+        "updatedAt",
+        "variables",
+        "view",
+      ].sort(),
+    );
+    expect(item).toMatchObject({ status: "pending", groups: { read: expect.any(Array), write: expect.any(Array) } });
+    expect(item.execution).toMatchObject({ type: "agent", name: DEFAULT_AGENT_SESSION });
+    const one = await call(url(), "GET", `${BASE}/${item.id}`, { auth: AS.auditor });
+    expect(one.json).toEqual(item);
+  });
+
+  test("claim, re-claim, someone else's claim, release and its refusals", async () => {
+    const { id } = await agentItem();
+    const claimed = await call(url(), "PATCH", `${BASE}/${id}/claim`, { auth: AS.pipeline });
+    expect(claimed.status).toBe(200);
+    expect(claimed.json.metrics.owner).toMatch(/^[0-9a-f]{24}$/);
+    expect(Date.parse(claimed.json.metrics.claimedAt)).not.toBeNaN();
+    const again = await call(url(), "PATCH", `${BASE}/${id}/claim`, { auth: AS.pipeline });
+    expect(again.json.metrics).toEqual(claimed.json.metrics);
+    expect((await call(url(), "PATCH", `${BASE}/${id}/claim`, { auth: AS.alice })).status).toBe(status.conflict);
+    expect((await call(url(), "PATCH", `${BASE}/${id}/release`, { auth: AS.alice })).status).toBe(status.conflict);
+    const released = await call(url(), "PATCH", `${BASE}/${id}/release`, { auth: AS.pipeline });
+    expect(released.json.metrics).toEqual({});
+    expect((await call(url(), "PATCH", `${BASE}/${id}/release`, { auth: AS.pipeline })).status).toBe(status.bad);
+  });
+
+  test("viewers read but do not act; unknown and malformed ids are refused", async () => {
+    const { id } = await agentItem();
+    expect((await call(url(), "PATCH", `${BASE}/${id}/claim`, { auth: AS.auditor })).status).toBe(status.forbidden);
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expect((await call(url(), "GET", `${BASE}/${missing}`, { auth: AS.pipeline })).status).toBe(status.missing);
+    expect((await call(url(), "GET", `${BASE}/not-a-uuid`, { auth: AS.pipeline })).status).toBe(status.bad);
+    const bad = await call(url(), "POST", `${BASE}/search`, {
+      auth: AS.pipeline,
+      body: { filters: [{ field: "execution.id", operator: "equals", value: "x" }] },
+    });
+    expect(bad.status).toBe(status.bad);
+  });
+
+  test("a person, through the control API, claims, releases, and completes an item", async () => {
+    const { id } = await agentItem();
+    // Work Center answers no envelope, so the helper's `data` is empty: read the item instead.
+    const read = async () => (await call(url(), "GET", `${BASE}/${id}`, { auth: AS.pipeline })).json;
+    await emulator().actAs("alice", "PATCH", `${BASE}/${id}/claim`);
+    const aliceId = (await call(url(), "GET", "/whoami", { auth: AS.alice })).json.id;
+    expect((await read()).metrics.owner).toBe(aliceId);
+    await emulator().actAs("alice", "PATCH", `${BASE}/${id}/release`);
+    expect((await read()).metrics.owner).toBeUndefined();
+    await emulator().actAs("alice", "PATCH", `${BASE}/${id}/claim`);
+    await emulator().actAs("alice", "PATCH", `${BASE}/${id}/complete`, {
+      finishState: "approved",
+      variables: { comment: "go" },
+    });
+    const done = await read();
+    expect(done.status).toBe("completed");
+    expect(done.metrics).toMatchObject({ completedBy: aliceId, finishState: "approved" });
+    expect((await call(url(), "PATCH", `${BASE}/${id}/claim`, { auth: AS.pipeline })).status).toBe(status.bad);
+    const count = await call(url(), "POST", `${BASE}/count`, { auth: AS.pipeline, body: {} });
+    expect(count.json).toEqual({ count: 1 });
+  });
+
+  test("assign needs a user id and hands the item over", async () => {
+    const { id } = await agentItem();
+    const bobId = (await call(url(), "GET", "/whoami", { auth: AS.bob })).json.id;
+    const bad = await call(url(), "PATCH", `${BASE}/${id}/assign`, { auth: AS.pipeline, body: { owner: "bob" } });
+    expect(bad.status).toBe(status.bad);
+    const ok = await call(url(), "PATCH", `${BASE}/${id}/assign`, { auth: AS.pipeline, body: { owner: bobId } });
+    expect(ok.json.metrics.owner).toBe(bobId);
+  });
+});
+
+test("work items survive a restart through the state file, and older state files without them load", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wc-state-"));
+  const stateFile = path.join(dir, "state.json");
+  try {
+    let running = await EmulatorProcess.start({ stateFile });
+    const search = () => call(running.url, "POST", `${BASE}/search`, { auth: AS.pipeline, body: {} });
+    const item = (await search()).json.data.find((i: { execution: { type: string } }) => i.execution.type === "agent");
+    await call(running.url, "PATCH", `${BASE}/${item.id}/claim`, { auth: AS.pipeline });
+    await running.stop();
+    running = await EmulatorProcess.start({ stateFile });
+    const again = (await call(running.url, "GET", `${BASE}/${item.id}`, { auth: AS.pipeline })).json;
+    expect(again.metrics.owner).toMatch(/^[0-9a-f]{24}$/);
+    await running.stop();
+    const old = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+    delete old.workItems;
+    fs.writeFileSync(stateFile, JSON.stringify(old));
+    running = await EmulatorProcess.start({ stateFile });
+    expect((await search()).json.data).toEqual([]);
+    await running.stop();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
