@@ -42,6 +42,16 @@ import {
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
+import {
+  checkWorkItemClaim,
+  createWorkItemClaim,
+  deleteWorkItemClaim,
+  diffWorkItemClaim,
+  readWorkItemClaim,
+  type StoredWorkItemClaim,
+  updateWorkItemClaim,
+  type WorkItemClaimInputs,
+} from "../lifecycle/work-item-claim";
 import { authHint, foreignPlatform, PlatformClients } from "../platform-clients";
 import { PROVIDER_NAME_KEY } from "../provider-keys";
 
@@ -92,6 +102,7 @@ async function withContext<T>(
   taskId: string,
   baseUrl: string | undefined,
   work: (ctx: LifecycleContext) => Promise<T>,
+  noun = "task",
 ) {
   const current = currentSettings();
   let session: ReturnType<PlatformClients["for"]>;
@@ -99,7 +110,7 @@ async function withContext<T>(
     session = clients.for(current, baseUrl);
   } catch (error) {
     // The task lives on a platform these credentials are not for (see platform-clients.ts).
-    throw new Error(`${what} (task ${taskId}): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${what} (${noun} ${taskId}): ${error instanceof Error ? error.message : String(error)}`);
   }
   const signal = AbortSignal.timeout(current.operationTimeoutMs);
   try {
@@ -114,7 +125,9 @@ async function withContext<T>(
     // Only the message travels on (the SDK's errors keep request details a log need not see),
     // and, for a write whose outcome is unknown, what state should record.
     // Every message names the operation and the task: the SDK's (a refused login) name neither.
-    const named = /^Task(Claim|Assignment)\b/.test(message) ? message : `${what} (task ${taskId}): ${message}`;
+    const named = /^(Task(Claim|Assignment)|WorkItemClaim)\b/.test(message)
+      ? message
+      : `${what} (${noun} ${taskId}): ${message}`;
     if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(named, undefined, error.recorded);
     throw new Error(named);
   }
@@ -189,9 +202,16 @@ function checked<T>(name: string, check: (news: Record<string, unknown>) => { fa
 
 /** The dynamic-provider methods of one resource kind, over its lifecycle functions. */
 interface Placed {
-  taskId: string;
   baseUrl?: string;
 }
+
+/** Which input names the held thing: `taskId` (a task) or `workItemId` (a Work Center item). */
+interface Identity {
+  key: "taskId" | "workItemId";
+  noun: string;
+}
+
+const TASK_IDENTITY: Identity = { key: "taskId", noun: "task" };
 
 interface Kind<Inputs extends Placed, State extends Placed & { platformUrl?: string }> {
   check(olds: unknown, news: Record<string, unknown>): Promise<CheckAnswer<Inputs>>;
@@ -216,6 +236,7 @@ function configurationFailures(): { settings?: ProviderSettings; failures: Check
 
 function kind<Inputs extends Placed, State extends Placed & { platformUrl?: string }>(
   name: string,
+  identity: Identity,
   rules: {
     check(news: Record<string, unknown>): { inputs: Inputs; failures: CheckFailure[] };
     diff(olds: State, news: Inputs, configuredUrl?: string): Diff;
@@ -225,6 +246,8 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     delete(ctx: LifecycleContext, state: State): Promise<void>;
   },
 ): Kind<Inputs, State> {
+  const { key, noun } = identity;
+  const idOf = (value: object | undefined): string => (value as Record<string, string> | undefined)?.[key] as string;
   return {
     async check(_olds, news) {
       // Preview fails here, before anything runs, when the provider cannot be configured.
@@ -236,9 +259,9 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
       const baseUrl = checked.failures.some((f) => f.property === "baseUrl") ? UNKNOWN : checked.inputs.baseUrl;
       const refused = baseUrl === UNKNOWN ? undefined : foreignPlatform(configured, baseUrl);
       if (refused) checked.failures.push({ property: baseUrl === undefined ? "" : "baseUrl", reason: refused });
-      if (checked.failures.length === 0 && configured.baseUrl !== undefined && checked.inputs.taskId !== UNKNOWN) {
-        const twice = tasks.note(platformOf(configured.baseUrl), checked.inputs.taskId, name);
-        if (twice) checked.failures.push({ property: "taskId", reason: twice });
+      if (checked.failures.length === 0 && configured.baseUrl !== undefined && idOf(checked.inputs) !== UNKNOWN) {
+        const twice = tasks.note(platformOf(configured.baseUrl), idOf(checked.inputs), name);
+        if (twice) checked.failures.push({ property: key, reason: twice });
       }
       return checked;
     },
@@ -259,19 +282,27 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     async create(inputs) {
       checked(name, rules.check, inputs);
       try {
-        const state = await withContext(`${name} create`, inputs.taskId, inputs.baseUrl, (ctx) =>
-          rules.create(ctx, inputs),
+        const state = await withContext(
+          `${name} create`,
+          idOf(inputs),
+          inputs.baseUrl,
+          (ctx) => rules.create(ctx, inputs),
+          noun,
         );
-        return { id: state.taskId, outs: defined(state) };
+        return { id: idOf(state), outs: defined(state) };
       } catch (error) {
-        throw possiblyApplied(error, inputs.taskId, inputs);
+        throw possiblyApplied(error, idOf(inputs), inputs);
       }
     },
     async read(id, props) {
-      const state = { ...props, taskId: props?.taskId ?? id };
+      const state = { ...props, [key]: idOf(props) ?? id } as State;
       // The platform state recorded: a provider now set up for another one refuses (platform-clients.ts).
-      const found = await withContext(`${name} read`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) =>
-        rules.read(ctx, state),
+      const found = await withContext(
+        `${name} read`,
+        idOf(state),
+        state.platformUrl ?? state.baseUrl,
+        (ctx) => rules.read(ctx, state),
+        noun,
       ).catch(quiet);
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
@@ -279,8 +310,12 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     async update(id, olds, news) {
       checked(name, rules.check, news);
       try {
-        const state = await withContext(`${name} update`, news.taskId, news.baseUrl, (ctx) =>
-          rules.update(ctx, olds, news),
+        const state = await withContext(
+          `${name} update`,
+          idOf(news),
+          news.baseUrl,
+          (ctx) => rules.update(ctx, olds, news),
+          noun,
         );
         return { outs: defined(state) };
       } catch (error) {
@@ -288,14 +323,18 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
       }
     },
     async delete(_id, props) {
-      await withContext(`${name} delete`, props.taskId, props.platformUrl ?? props.baseUrl, (ctx) =>
-        rules.delete(ctx, props),
+      await withContext(
+        `${name} delete`,
+        idOf(props),
+        props.platformUrl ?? props.baseUrl,
+        (ctx) => rules.delete(ctx, props),
+        noun,
       ).catch(quiet);
     },
   };
 }
 
-export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
+export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", TASK_IDENTITY, {
   check: checkTaskClaim,
   diff: diffTaskClaim,
   create: createTaskClaim,
@@ -304,7 +343,7 @@ export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
   delete: deleteTaskClaim,
 });
 
-export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("TaskAssignment", {
+export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("TaskAssignment", TASK_IDENTITY, {
   check: checkTaskAssignment,
   diff: diffTaskAssignment,
   create: createTaskAssignment,
@@ -312,3 +351,16 @@ export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("
   update: updateTaskAssignment,
   delete: deleteTaskAssignment,
 });
+
+export const workItemClaim = kind<WorkItemClaimInputs, StoredWorkItemClaim>(
+  "WorkItemClaim",
+  { key: "workItemId", noun: "work item" },
+  {
+    check: checkWorkItemClaim,
+    diff: diffWorkItemClaim,
+    create: createWorkItemClaim,
+    read: readWorkItemClaim,
+    update: updateWorkItemClaim,
+    delete: deleteWorkItemClaim,
+  },
+);

@@ -97,6 +97,15 @@ const taskClaimSchema = z.object({
   baseUrl,
 });
 
+const workItemClaimSchema = z.object({
+  workItemId: text("a work item id: a UUID such as 0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30", TASK_ID),
+  takeOver: flag,
+  releaseOnDestroy: flag,
+  adopt: flag,
+  onDrift,
+  baseUrl,
+});
+
 /** `unknown`: keys whose values the engine does not know yet (they may still turn out to be unset). */
 const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
   z
@@ -156,6 +165,10 @@ function validate<T>(
   schemaFor: (unknown: ReadonlySet<string>) => z.ZodType,
   news: Record<string, unknown>,
   keys: readonly string[],
+  required: { key: string; reason: string } = {
+    key: "taskId",
+    reason: "is required: the task's id (a UUID), e.g. from findTask",
+  },
 ): CheckOutcome<T> {
   const candidate: Record<string, unknown> = {};
   const unknown = new Set<string>();
@@ -173,9 +186,7 @@ function validate<T>(
         property: String(issue.path[0] ?? keys[0]),
         reason: issue.message,
       }));
-  if (news?.taskId === undefined) {
-    failures.unshift({ property: "taskId", reason: "is required: the task's id (a UUID), e.g. from findTask" });
-  }
+  if (news?.[required.key] === undefined) failures.unshift({ property: required.key, reason: required.reason });
   const inputs: Record<string, unknown> = { ...candidate };
   for (const key of unknown) inputs[key] = UNKNOWN;
   return { inputs: inputs as T, failures };
@@ -184,6 +195,7 @@ function validate<T>(
 function placeholder(key: string): unknown {
   switch (key) {
     case "taskId":
+    case "workItemId":
       return UNKNOWN; // a UUID itself
     case "userId":
       return "000000000000000000000000";
@@ -216,6 +228,11 @@ export interface OwnershipInputs {
 
 export interface TaskClaimInputs extends OwnershipInputs {
   takeOver: boolean;
+}
+
+/** WorkItemClaim's inputs: TaskClaim's, for a Work Center item (`workItemId`) instead of a task. */
+export interface WorkItemClaimInputs extends Omit<TaskClaimInputs, "taskId"> {
+  workItemId: string;
 }
 
 export interface TaskAssignmentInputs extends OwnershipInputs {
@@ -256,6 +273,18 @@ export function checkTaskAssignmentInputs(news: Record<string, unknown>): CheckO
     "onDrift",
     "baseUrl",
   ]);
+  withDefaults(outcome.inputs);
+  return outcome;
+}
+
+export function checkWorkItemClaimInputs(news: Record<string, unknown>): CheckOutcome<WorkItemClaimInputs> {
+  const outcome = validate<WorkItemClaimInputs>(
+    () => workItemClaimSchema,
+    news,
+    ["workItemId", "takeOver", "releaseOnDestroy", "adopt", "onDrift", "baseUrl"],
+    { key: "workItemId", reason: "is required: the work item's id (a UUID), e.g. from findWorkItem" },
+  );
+  outcome.inputs.takeOver ??= false;
   withDefaults(outcome.inputs);
   return outcome;
 }
