@@ -4,23 +4,16 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { dynamicType, storedProvider } from "./dynamic/stored-provider";
+import { heldProps } from "./held-task-args";
+import type { TaskClaimArgs } from "./task-claim";
 
-export interface WorkItemClaimArgs {
-  /** The work item's id (a UUID), e.g. `findWorkItem(...).id`. */
+/**
+ * TaskClaim's inputs, for a Work Center item: `workItemId` (a UUID, e.g. `findWorkItem(...).id`)
+ * instead of `taskId`; `takeOver`, `releaseOnDestroy`, `adopt`, `onDrift` and `baseUrl` mean what
+ * they mean for TaskClaim.
+ */
+export interface WorkItemClaimArgs extends Omit<TaskClaimArgs, "taskId"> {
   workItemId: pulumi.Input<string>;
-  /**
-   * When someone else holds the item: take it over by assigning it to this account (default
-   * false: fail, naming the holder and their claim time).
-   */
-  takeOver?: pulumi.Input<boolean>;
-  /** Release the item on destroy if Work Center still shows this resource's claim (default true). */
-  releaseOnDestroy?: pulumi.Input<boolean>;
-  /** Record a claim the account already holds instead of failing (default false); never released. */
-  adopt?: pulumi.Input<boolean>;
-  /** After refresh found the item released or held by someone else: `"reclaim"` (default), `"ignore"`, `"fail"`. */
-  onDrift?: pulumi.Input<"reclaim" | "ignore" | "fail">;
-  /** Optional: must name the provider's platform. */
-  baseUrl?: pulumi.Input<string>;
 }
 
 /**
@@ -65,22 +58,11 @@ export class WorkItemClaim extends pulumi.CustomResource {
       {
         __provider: storedProvider("workItemClaim"),
         workItemId: args.workItemId,
+        ...heldProps(args),
         takeOver: args.takeOver,
-        releaseOnDestroy: args.releaseOnDestroy,
-        adopt: args.adopt,
-        onDrift: args.onDrift,
-        baseUrl: args.baseUrl,
-        platformUrl: undefined,
-        heldSince: undefined,
-        adopted: undefined,
-        owner: undefined,
-        ownerId: undefined,
-        claimTime: undefined,
-        status: undefined,
         name: undefined,
         executionId: undefined,
         rootExecutionId: undefined,
-        jobId: undefined,
         claimant: undefined,
         claimantId: undefined,
       },
