@@ -209,7 +209,11 @@ function claimFor(
   };
   const claim = async (): Promise<Held> => {
     try {
-      return await write(`${what}: the claim of ${desk.noun} ${inputs.taskId}`, () => desk.claim(ctx, inputs.taskId));
+      return await write(
+        `${what}: the claim of ${desk.noun} ${inputs.taskId}`,
+        () => desk.claim(ctx, inputs.taskId),
+        desk.noun,
+      );
     } catch (error) {
       // A person claimed it between our read and our claim.
       if (error instanceof TaskStateError && error.reason === "claimed-by-another") {

@@ -144,6 +144,9 @@ describe.each(ERROR_MODES)("WorkItemClaim lifecycle (%s)", (_mode, allErrorsAs50
     const error = await createWorkItemClaim(contextAs(emulator(), "pipeline"), inputsFor(id)).catch((e) => e);
     await emulator().control("DELETE", "/faults");
     expect(error.name).toBe("OutcomeUnknownError");
+    expect(error.message).toMatch(
+      /the claim of work item \S+ may or may not have been made .* reads the work item and settles it\.$/,
+    );
     expect(error.recorded).toMatchObject({ workItemId: id, claimant: "svc-pipeline" });
     expect(error.recorded.taskId).toBeUndefined();
     expect(error.recorded.status).toBeUndefined();
