@@ -260,7 +260,7 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
       const refused = baseUrl === UNKNOWN ? undefined : foreignPlatform(configured, baseUrl);
       if (refused) checked.failures.push({ property: baseUrl === undefined ? "" : "baseUrl", reason: refused });
       if (checked.failures.length === 0 && configured.baseUrl !== undefined && idOf(checked.inputs) !== UNKNOWN) {
-        const twice = tasks.note(platformOf(configured.baseUrl), idOf(checked.inputs), name);
+        const twice = tasks.note(platformOf(configured.baseUrl), idOf(checked.inputs), name, noun);
         if (twice) checked.failures.push({ property: key, reason: twice });
       }
       return checked;

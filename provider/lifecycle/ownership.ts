@@ -267,16 +267,17 @@ export class OneResourcePerTask {
   readonly #named = new Map<string, string>();
 
   /** Notes that `who` (a resource kind) names the task; why not, when another already does. */
-  note(platform: string, taskId: string, who: string): string | undefined {
-    const key = `${platform} ${taskId.toLowerCase()}`;
+  note(platform: string, taskId: string, who: string, noun = "task"): string | undefined {
+    // A work item and a task are different things, whatever their ids.
+    const key = `${platform} ${noun} ${taskId.toLowerCase()}`;
     const first = this.#named.get(key);
     if (first === undefined) {
       this.#named.set(key, who);
       return undefined;
     }
     return (
-      `names task ${taskId}, which another ${first} of this stack already holds on ${platform}: two resources on one ` +
-      "task would release or take the task from each other. Keep one (if one was renamed, give it the old name as an alias)."
+      `names ${noun} ${taskId}, which another ${first} of this stack already holds on ${platform}: two resources on one ` +
+      `${noun} would release or take it from each other. Keep one (if one was renamed, give it the old name as an alias).`
     );
   }
 }
