@@ -2,7 +2,9 @@
 // installed in a consumer project, against an emulator process, in both of its error modes (real
 // statuses, and every business error as 500, the only error Work Center documents). The program
 // finds the agent session's approval with findWorkItemOutput and holds it with WorkItemClaim.
-// One sandbox per error mode, shared by its tests (each on a stack of its own).
+// One sandbox per error mode, shared by its tests (each on a stack of its own). The conflict test
+// configures the platform through an explicit Provider, as a second platform would be.
+import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { DEFAULT_CREDENTIALS as C, DEFAULT_AGENT_SESSION } from "../../emulator";
 import { OperationsManagerClient, type WorkItem } from "../../sdk";
@@ -53,13 +55,30 @@ describe.each([
     (await emulator().requests()).map((r) => `${r.method} ${r.path}`).filter((line) => line.startsWith("PATCH "));
   const clear = () => emulator().control("DELETE", "/requests");
 
-  async function claimStack(stackName: string, takeOver: () => boolean): Promise<Stack> {
+  /**
+   * A stack whose program finds the agent session's approval and holds it. With `explicit`, the
+   * platform and credentials come from an explicit Provider (lookup and resource alike) instead of
+   * the stack's `itential:*` config, which then has none.
+   */
+  async function claimStack(stackName: string, takeOver: () => boolean, explicit = false): Promise<Stack> {
     const executionId = item.execution?.id as string;
+    const url = emulator().url;
     return sandbox.inlineStack(
       async () => {
-        const { WorkItemClaim, findWorkItemOutput } = installedLibrary();
-        const found = findWorkItemOutput({ executionId, name: NAME });
-        const claim = new WorkItemClaim("agent-approval", { workItemId: found.id, takeOver: takeOver() });
+        const lib = installedLibrary();
+        const provider = explicit
+          ? new lib.Provider("work-center", {
+              baseUrl: url,
+              username: C.pipeline.username,
+              password: new pulumi.Config("wc").requireSecret("password"),
+            })
+          : undefined;
+        const found = lib.findWorkItemOutput({ executionId, name: NAME }, { provider });
+        const claim = new lib.WorkItemClaim(
+          "agent-approval",
+          { workItemId: found.id, takeOver: takeOver() },
+          { provider },
+        );
         return {
           owner: claim.owner,
           status: claim.status,
@@ -70,11 +89,13 @@ describe.each([
       },
       {
         stackName,
-        config: {
-          "itential:baseUrl": { value: emulator().url },
-          "itential:username": { value: C.pipeline.username },
-          "itential:password": { value: C.pipeline.password, secret: true },
-        },
+        config: explicit
+          ? { "wc:password": { value: C.pipeline.password, secret: true } }
+          : {
+              "itential:baseUrl": { value: url },
+              "itential:username": { value: C.pipeline.username },
+              "itential:password": { value: C.pipeline.password, secret: true },
+            },
       },
     );
   }
@@ -121,10 +142,10 @@ describe.each([
     expect(await writes()).toEqual([]);
   });
 
-  test("an item someone else holds fails up naming them, nothing enters state; takeOver wins it; destroy releases", async () => {
+  test("an item someone else holds fails up naming them, nothing enters state; takeOver wins it; destroy releases (explicit Provider)", async () => {
     await emulator().actAs("alice", "PATCH", `${BASE}/${item.id}/claim`);
     let takeOver = false;
-    const stack = await claimStack(`conflict-${allErrorsAs500 ? "500" : "status"}`, () => takeOver);
+    const stack = await claimStack(`conflict-${allErrorsAs500 ? "500" : "status"}`, () => takeOver, true);
     await clear();
     const failed = await stack.up().catch((error: Error) => error);
     expect(String(failed)).toMatch(
