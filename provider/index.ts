@@ -18,4 +18,5 @@ export {
 export { Provider, type ProviderArgs } from "./provider-resource";
 export { TaskAssignment, type TaskAssignmentArgs } from "./task-assignment";
 export { TaskClaim, type TaskClaimArgs } from "./task-claim";
+export { WorkItemAssignment, type WorkItemAssignmentArgs } from "./work-item-assignment";
 export { WorkItemClaim, type WorkItemClaimArgs } from "./work-item-claim";

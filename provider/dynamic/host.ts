@@ -43,6 +43,16 @@ import {
 } from "../lifecycle/task-claim";
 import { contextFor, type LifecycleContext } from "../lifecycle/task-facts";
 import {
+  checkWorkItemAssignment,
+  createWorkItemAssignment,
+  deleteWorkItemAssignment,
+  diffWorkItemAssignment,
+  readWorkItemAssignment,
+  type StoredWorkItemAssignment,
+  updateWorkItemAssignment,
+  type WorkItemAssignmentInputs,
+} from "../lifecycle/work-item-assignment";
+import {
   checkWorkItemClaim,
   createWorkItemClaim,
   deleteWorkItemClaim,
@@ -125,7 +135,7 @@ async function withContext<T>(
     // Only the message travels on (the SDK's errors keep request details a log need not see),
     // and, for a write whose outcome is unknown, what state should record.
     // Every message names the operation and the task: the SDK's (a refused login) name neither.
-    const named = /^(Task(Claim|Assignment)|WorkItemClaim)\b/.test(message)
+    const named = /^(Task|WorkItem)(Claim|Assignment)\b/.test(message)
       ? message
       : `${what} (${noun} ${taskId}): ${message}`;
     if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(named, undefined, error.recorded);
@@ -352,15 +362,26 @@ export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("
   delete: deleteTaskAssignment,
 });
 
-export const workItemClaim = kind<WorkItemClaimInputs, StoredWorkItemClaim>(
-  "WorkItemClaim",
-  { key: "workItemId", noun: "work item" },
+const WORK_ITEM_IDENTITY: Identity = { key: "workItemId", noun: "work item" };
+
+export const workItemClaim = kind<WorkItemClaimInputs, StoredWorkItemClaim>("WorkItemClaim", WORK_ITEM_IDENTITY, {
+  check: checkWorkItemClaim,
+  diff: diffWorkItemClaim,
+  create: createWorkItemClaim,
+  read: readWorkItemClaim,
+  update: updateWorkItemClaim,
+  delete: deleteWorkItemClaim,
+});
+
+export const workItemAssignment = kind<WorkItemAssignmentInputs, StoredWorkItemAssignment>(
+  "WorkItemAssignment",
+  WORK_ITEM_IDENTITY,
   {
-    check: checkWorkItemClaim,
-    diff: diffWorkItemClaim,
-    create: createWorkItemClaim,
-    read: readWorkItemClaim,
-    update: updateWorkItemClaim,
-    delete: deleteWorkItemClaim,
+    check: checkWorkItemAssignment,
+    diff: diffWorkItemAssignment,
+    create: createWorkItemAssignment,
+    read: readWorkItemAssignment,
+    update: updateWorkItemAssignment,
+    delete: deleteWorkItemAssignment,
   },
 );

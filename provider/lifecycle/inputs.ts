@@ -97,8 +97,10 @@ const taskClaimSchema = z.object({
   baseUrl,
 });
 
+const workItemId = text("a work item id: a UUID such as 0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30", TASK_ID);
+
 const workItemClaimSchema = z.object({
-  workItemId: text("a work item id: a UUID such as 0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30", TASK_ID),
+  workItemId,
   takeOver: flag,
   releaseOnDestroy: flag,
   adopt: flag,
@@ -106,11 +108,14 @@ const workItemClaimSchema = z.object({
   baseUrl,
 });
 
-/** `unknown`: keys whose values the engine does not know yet (they may still turn out to be unset). */
-const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
+/**
+ * `unknown`: keys whose values the engine does not know yet (they may still turn out to be unset).
+ * `held`: the key naming what is assigned (`taskId`, or `workItemId` for WorkItemAssignment).
+ */
+const assignmentSchema = (unknown: ReadonlySet<string>, held: Record<string, z.ZodType> = { taskId }) =>
   z
     .object({
-      taskId,
+      ...held,
       user: z
         .unknown()
         .optional()
@@ -151,7 +156,7 @@ const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
           path: ["user"],
           message:
             given.length === 0
-              ? 'set "user" (a username) or "userId" (an account id): the person the task is assigned to'
+              ? 'set "user" (a username) or "userId" (an account id): the person it is assigned to'
               : 'set either "user" or "userId", not both',
         });
       }
@@ -230,6 +235,11 @@ export interface TaskClaimInputs extends OwnershipInputs {
   takeOver: boolean;
 }
 
+/** WorkItemAssignment's inputs: TaskAssignment's, for a Work Center item. */
+export interface WorkItemAssignmentInputs extends Omit<TaskAssignmentInputs, "taskId"> {
+  workItemId: string;
+}
+
 /** WorkItemClaim's inputs: TaskClaim's, for a Work Center item (`workItemId`) instead of a task. */
 export interface WorkItemClaimInputs extends Omit<TaskClaimInputs, "taskId"> {
   workItemId: string;
@@ -264,7 +274,7 @@ export function checkTaskClaimInputs(news: Record<string, unknown>): CheckOutcom
 }
 
 export function checkTaskAssignmentInputs(news: Record<string, unknown>): CheckOutcome<TaskAssignmentInputs> {
-  const outcome = validate<TaskAssignmentInputs>(taskAssignmentSchema, news, [
+  const outcome = validate<TaskAssignmentInputs>((unknown) => assignmentSchema(unknown), news, [
     "taskId",
     "user",
     "userId",
@@ -285,6 +295,17 @@ export function checkWorkItemClaimInputs(news: Record<string, unknown>): CheckOu
     { key: "workItemId", reason: "is required: the work item's id (a UUID), e.g. from findWorkItem" },
   );
   outcome.inputs.takeOver ??= false;
+  withDefaults(outcome.inputs);
+  return outcome;
+}
+
+export function checkWorkItemAssignmentInputs(news: Record<string, unknown>): CheckOutcome<WorkItemAssignmentInputs> {
+  const outcome = validate<WorkItemAssignmentInputs>(
+    (unknown) => assignmentSchema(unknown, { workItemId }),
+    news,
+    ["workItemId", "user", "userId", "releaseOnDestroy", "adopt", "onDrift", "baseUrl"],
+    { key: "workItemId", reason: "is required: the work item's id (a UUID), e.g. from findWorkItem" },
+  );
   withDefaults(outcome.inputs);
   return outcome;
 }

@@ -24,29 +24,32 @@ export type { WorkItemClaimInputs } from "./inputs";
 
 export const WORK_ITEM_CLAIM: ClaimKind = { what: "WorkItemClaim", desk: WORK_ITEMS };
 
-type Renamed<T> = Omit<T, "taskId" | "taskName"> & { workItemId: string; name?: string };
+/** A rules' shape with a work item's names: `workItemId` for `taskId`, `name` for `taskName`. */
+export type Renamed<T> = Omit<T, "taskId" | "taskName"> & { workItemId: string; name?: string };
 
 /** What state records: TaskClaim's state, for a work item (`executionId`, `rootExecutionId` too). */
 export type WorkItemClaimState = Renamed<TaskClaimState>;
 export type StoredWorkItemClaim = Renamed<StoredTaskClaim>;
 
-function toRules<T extends { workItemId: string; name?: string }>(value: T) {
+export function toRules<T extends { workItemId: string; name?: string }>(value: T) {
   const { workItemId, name, ...rest } = value;
   return { ...rest, taskId: workItemId, ...(name !== undefined ? { taskName: name } : {}) };
 }
 
-function fromRules<T extends { taskId: string; taskName?: string }>(value: T): Renamed<T> {
+export function fromRules<T extends { taskId: string; taskName?: string }>(value: T): Renamed<T> {
   const { taskId, taskName, ...rest } = value;
   return { ...rest, workItemId: taskId, ...(taskName !== undefined ? { name: taskName } : {}) } as Renamed<T>;
 }
 
 /** A write whose outcome is unknown records a possible claim: renamed like everything else. */
-async function renamed<T extends { taskId: string; taskName?: string }>(run: () => Promise<T>): Promise<Renamed<T>> {
+export async function renamed<T extends { taskId: string; taskName?: string }>(
+  run: () => Promise<T>,
+): Promise<Renamed<T>> {
   try {
     return fromRules(await run());
   } catch (error) {
     if (error instanceof OutcomeUnknownError && error.recorded) {
-      throw error.recording(fromRules(error.recorded as StoredTaskClaim));
+      throw error.recording(fromRules(error.recorded as { taskId: string; taskName?: string }));
     }
     throw error;
   }
