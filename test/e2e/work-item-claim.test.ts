@@ -169,4 +169,37 @@ describe.each([
     expect(await writes()).toEqual([`PATCH ${BASE}/${item.id}/release`]);
     expect(await holder()).toBeUndefined();
   });
+
+  test("WorkItemAssignment: a workflow's item, found by its job, is assigned to alice by username; destroy releases it", async () => {
+    const { items } = await admin().searchWorkItems({
+      filters: [{ field: "triggerType", operator: "equals", value: "workflow" }],
+    });
+    const workflowItem = items[0] as WorkItem;
+    const jobId = workflowItem.execution?.id as string;
+    const stack = await sandbox.inlineStack(
+      async () => {
+        const lib = installedLibrary();
+        const found = lib.findWorkItemOutput({ jobId, name: "Approve change" });
+        const assignment = new lib.WorkItemAssignment("approver", { workItemId: found.id, user: "alice" });
+        return { assignee: assignment.assignee, owner: assignment.owner, jobId: assignment.jobId };
+      },
+      {
+        stackName: `assign-${allErrorsAs500 ? "500" : "status"}`,
+        config: {
+          "itential:baseUrl": { value: emulator().url },
+          "itential:username": { value: C.admin.username },
+          "itential:password": { value: C.admin.password, secret: true },
+        },
+      },
+    );
+    await clear();
+    const up = await stack.up();
+    expect(up.outputs.assignee?.value).toBe("alice");
+    expect(up.outputs.owner?.value).toBe("alice");
+    expect(up.outputs.jobId?.value).toBe(jobId);
+    expect(await writes()).toEqual([`PATCH ${BASE}/${workflowItem.id}/assign`]);
+    await clear();
+    await stack.destroy();
+    expect(await writes()).toEqual([`PATCH ${BASE}/${workflowItem.id}/release`]);
+  });
 });
