@@ -14,7 +14,7 @@ import {
 } from "./task-assignment";
 import type { ClaimKind, Diff } from "./task-claim";
 import { type LifecycleContext, WORK_ITEMS } from "./task-facts";
-import { fromRules, type Renamed, renamed, toRules } from "./work-item-claim";
+import { fromRules, type Renamed, renamed, renamedDiff, toRules } from "./work-item-claim";
 
 export type { WorkItemAssignmentInputs } from "./inputs";
 
@@ -38,9 +38,7 @@ export function diffWorkItemAssignment(
     configuredUrl,
     WORK_ITEM_ASSIGNMENT,
   );
-  const replaces = diff.replaces.map((p) => (p === "taskId" ? "workItemId" : p));
-  const reasons = diff.reasons.map((r) => r.replace(/^taskId /, "workItemId "));
-  return { ...diff, replaces, reasons };
+  return renamedDiff(diff);
 }
 
 export function createWorkItemAssignment(

@@ -66,7 +66,11 @@ export function diffWorkItemClaim(olds: StoredWorkItemClaim, news: WorkItemClaim
     configuredUrl,
     WORK_ITEM_CLAIM,
   );
-  // The rules name the property they replace on by its TaskClaim name.
+  return renamedDiff(diff);
+}
+
+/** A diff of the rules, naming the property replaced on by its work item name. */
+export function renamedDiff(diff: Diff): Diff {
   const replaces = diff.replaces.map((p) => (p === "taskId" ? "workItemId" : p));
   const reasons = diff.reasons.map((r) => r.replace(/^taskId /, "workItemId "));
   return { ...diff, replaces, reasons };
