@@ -48,6 +48,7 @@ import {
 import {
   parseWorkItem,
   parseWorkItemCount,
+  parseWorkItemHistory,
   parseWorkItemSearch,
   type WorkItem,
   type WorkItemFilter,
@@ -571,7 +572,12 @@ export class OperationsManagerClient {
     return parseWorkItemSearch(json, origin);
   }
 
-  /** Every matching work item, a page of `search.limit` (default and at most 100) at a time. */
+  /**
+   * Every matching work item, a page of `search.limit` (default and at most 100) at a time. When the
+   * server says `total`, pages are asked until `skip` reaches it (a server may cap pages below
+   * `limit`); without `total`, a page shorter than `limit` is the last. A server whose pages end
+   * before its `total` (an empty page) ends the iteration.
+   */
   async *iterateWorkItems(search: WorkItemSearch = {}, options: CallOptions = {}): AsyncGenerator<WorkItem> {
     const limit = search.limit ?? 100;
     let skip = search.skip ?? 0;
@@ -579,8 +585,27 @@ export class OperationsManagerClient {
       const page = await this.searchWorkItems({ ...search, limit, skip }, options);
       yield* page.items;
       skip += page.items.length;
-      if (page.items.length < limit || (page.total !== undefined && skip >= page.total)) return;
+      if (page.items.length === 0) return;
+      if (page.total !== undefined ? skip >= page.total : page.items.length < limit) return;
     }
+  }
+
+  /**
+   * The work items of one root execution (a job or an agent session), oldest first
+   * (`GET …/work-items?rootExecutionId=`, the reference's "context history").
+   */
+  async workItemHistory(rootExecutionId: string, options: CallOptions = {}): Promise<WorkItem[]> {
+    if (typeof rootExecutionId !== "string" || rootExecutionId === "") {
+      throw new ValidationError("rootExecutionId must be a non-empty string");
+    }
+    const { json, origin } = await this.#transport.json({
+      method: "GET",
+      path: WORK_ITEMS,
+      query: new URLSearchParams({ rootExecutionId }),
+      retry: "safe",
+      ...options,
+    });
+    return parseWorkItemHistory(json, origin);
   }
 
   /** How many pending work items match (`POST …/work-items/count`). */

@@ -93,11 +93,55 @@ export const workItemDocument = z.looseObject({
   updatedAt: timeValue,
 });
 
+/**
+ * @internal A search (or history) entry: only `id` is required. The reference calls them "work item
+ * summaries" without defining them, and one odd entry must not fail a whole page (which would break
+ * findWorkItem and the gone check for every other item): fields of the wrong shape are dropped.
+ */
+export const workItemSummary = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().optional().catch(undefined),
+  summary: z.string().optional().catch(undefined),
+  description: z.string().nullable().optional().catch(undefined),
+  status: z.string().optional().catch(undefined),
+  appId: z.string().optional().catch(undefined),
+  resourceId: z.string().optional().catch(undefined),
+  groups: z
+    .looseObject({ read: z.array(z.string()).optional(), write: z.array(z.string()).optional() })
+    .optional()
+    .catch(undefined),
+  execution: z
+    .looseObject({ id: z.string().min(1).optional(), type: z.string().optional(), name: z.string().optional() })
+    .nullable()
+    .optional()
+    .catch(undefined),
+  rootExecution: z
+    .looseObject({ id: z.string().min(1).optional(), type: z.string().optional(), name: z.string().optional() })
+    .nullable()
+    .optional()
+    .catch(undefined),
+  metrics: z
+    .looseObject({
+      owner: userRef.catch(undefined),
+      claimedAt: timeValue.catch(undefined),
+      claimTime: timeValue.catch(undefined),
+      claim_time: timeValue.catch(undefined),
+    })
+    .nullable()
+    .optional()
+    .catch(undefined),
+  createdAt: timeValue.catch(undefined),
+  updatedAt: timeValue.catch(undefined),
+});
+
 const searchAnswer = z.looseObject({ data: z.array(z.unknown()), total: z.number().optional() });
+const historyAnswer = z.looseObject({ items: z.array(z.unknown()) });
 const countAnswer = z.looseObject({ count: z.number() });
 
-function executionOf(value: z.output<typeof execution> | null | undefined): WorkItemExecution | undefined {
-  if (!value) return undefined;
+function executionOf(
+  value: { id?: string | undefined; type?: string | undefined; name?: string | undefined } | null | undefined,
+): WorkItemExecution | undefined {
+  if (!value?.id) return undefined;
   return {
     id: value.id,
     ...(value.type !== undefined ? { type: value.type } : {}),
@@ -105,8 +149,28 @@ function executionOf(value: z.output<typeof execution> | null | undefined): Work
   };
 }
 
+/** One work item as GET one and the writes answer it: strict (docs/work-center.md). */
 export function parseWorkItem(value: unknown, origin: Origin): WorkItem {
-  const doc = parseWith(workItemDocument, value, origin, "the work item");
+  return toWorkItem(parseWith(workItemDocument, value, origin, "the work item"), value, origin);
+}
+
+/** One search or history entry: lenient, only `id` required (workItemSummary). */
+export function parseWorkItemSummary(value: unknown, origin: Origin): WorkItem {
+  return toWorkItem(parseWith(workItemSummary, value, origin, "a work item search entry"), value, origin, true);
+}
+
+type Doc = z.output<typeof workItemSummary>;
+
+function toWorkItem(doc: Doc, value: unknown, origin: Origin, lenient = false): WorkItem {
+  // A summary's bad time is left out rather than failing its page.
+  const time = (v: unknown, field: string): string | undefined => {
+    if (!lenient) return normaliseTime(v, origin, field);
+    try {
+      return normaliseTime(v, origin, field);
+    } catch {
+      return undefined;
+    }
+  };
   const item: WorkItem = { id: doc.id, raw: value as Record<string, unknown> };
   if (doc.name !== undefined) item.name = doc.name;
   if (doc.summary !== undefined) item.summary = doc.summary;
@@ -114,7 +178,7 @@ export function parseWorkItem(value: unknown, origin: Origin): WorkItem {
   if (doc.status !== undefined) item.status = doc.status;
   if (doc.appId !== undefined) item.appId = doc.appId;
   if (doc.resourceId !== undefined) item.resourceId = doc.resourceId;
-  if (doc.groups) item.groups = { read: doc.groups.read, write: doc.groups.write };
+  if (doc.groups) item.groups = { read: doc.groups.read ?? [], write: doc.groups.write ?? [] };
   const exec = executionOf(doc.execution);
   if (exec) item.execution = exec;
   const root = executionOf(doc.rootExecution);
@@ -123,15 +187,11 @@ export function parseWorkItem(value: unknown, origin: Origin): WorkItem {
   if (owner) item.owner = owner;
   const metrics = doc.metrics ?? undefined;
   // The reference does not name the claim time's field: the first spelling present wins.
-  const claimTime = normaliseTime(
-    metrics?.claimedAt ?? metrics?.claimTime ?? metrics?.claim_time,
-    origin,
-    "metrics.claimedAt",
-  );
+  const claimTime = time(metrics?.claimedAt ?? metrics?.claimTime ?? metrics?.claim_time, "metrics.claimedAt");
   if (claimTime && owner) item.claimTime = claimTime;
-  const createdAt = normaliseTime(doc.createdAt, origin, "createdAt");
+  const createdAt = time(doc.createdAt, "createdAt");
   if (createdAt) item.createdAt = createdAt;
-  const updatedAt = normaliseTime(doc.updatedAt, origin, "updatedAt");
+  const updatedAt = time(doc.updatedAt, "updatedAt");
   if (updatedAt) item.updatedAt = updatedAt;
   return item;
 }
@@ -139,8 +199,15 @@ export function parseWorkItem(value: unknown, origin: Origin): WorkItem {
 /** A search answer: `data` is documented; `total` is taken when the server sends it. */
 export function parseWorkItemSearch(value: unknown, origin: Origin): { items: WorkItem[]; total?: number } {
   const answer = parseWith(searchAnswer, value, origin, "the work item search answer");
-  const items = answer.data.map((entry) => parseWorkItem(entry, origin));
+  const items = answer.data.map((entry) => parseWorkItemSummary(entry, origin));
   return answer.total !== undefined ? { items, total: answer.total } : { items };
+}
+
+/** The history of a root execution (`GET …/work-items?rootExecutionId=`): `{ items }`, entries lenient. */
+export function parseWorkItemHistory(value: unknown, origin: Origin): WorkItem[] {
+  return parseWith(historyAnswer, value, origin, "the work item history").items.map((entry) =>
+    parseWorkItemSummary(entry, origin),
+  );
 }
 
 export function parseWorkItemCount(value: unknown, origin: Origin): number {

@@ -224,13 +224,13 @@ export function settledClaim(state: HeldClaim, facts: TaskFacts, holder: Holder 
 export async function releaseOwnClaim(
   ctx: LifecycleContext,
   what: string,
-  state: { taskId: string; releaseOnDestroy?: boolean } & HeldClaim,
+  state: { taskId: string; releaseOnDestroy?: boolean; rootExecutionId?: string } & HeldClaim,
   holderOf: () => Promise<Holder>,
   desk: Desk = TASKS,
 ): Promise<void> {
   if (state.releaseOnDestroy === false || state.adopted === true) return;
   const holder = await holderOf();
-  const task = await desk.read(ctx, state.taskId);
+  const task = await desk.read(ctx, state.taskId, state);
   if (!task || isFinished(task.status) || !holdsItsClaim(factsOf(task, [holder]), holder, state)) return;
   try {
     await desk.release(ctx, state.taskId);
@@ -249,7 +249,7 @@ export async function releaseOwnClaim(
       }
       return; // finished, released or taken by someone else meanwhile
     }
-    if (await desk.isGone(ctx, state.taskId, error)) return;
+    if (await desk.isGone(ctx, state.taskId, error, state)) return;
     throw error;
   }
 }

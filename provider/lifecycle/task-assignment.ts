@@ -198,7 +198,7 @@ export async function readTaskAssignment(
   state: StoredTaskAssignment,
   kind: ClaimKind = TASK_ASSIGNMENT,
 ): Promise<TaskAssignmentState | undefined> {
-  const task = await kind.desk.read(ctx, state.taskId);
+  const task = await kind.desk.read(ctx, state.taskId, state);
   if (!task) return undefined;
   return refreshed(ctx, state, task);
 }

@@ -296,7 +296,7 @@ export async function readTaskClaim(
   state: StoredTaskClaim,
   kind: ClaimKind = TASK_CLAIM,
 ): Promise<TaskClaimState | undefined> {
-  const task = await kind.desk.read(ctx, state.taskId);
+  const task = await kind.desk.read(ctx, state.taskId, state);
   if (!task) return undefined;
   return refreshed(ctx, state, task, await claimantFor(ctx, state));
 }

@@ -69,11 +69,17 @@ export interface Desk<T extends Held = Held> {
   readonly noun: string;
   /** The lookup that finds one by name, named in "does not exist" messages. */
   readonly finder: string;
-  read(ctx: LifecycleContext, id: string): Promise<T | undefined>;
+  /** `known`: what state recorded of it (a work item's root execution narrows the gone check). */
+  read(ctx: LifecycleContext, id: string, known?: Known): Promise<T | undefined>;
   claim(ctx: LifecycleContext, id: string): Promise<T>;
   assign(ctx: LifecycleContext, id: string, userId: string): Promise<T>;
   release(ctx: LifecycleContext, id: string): Promise<T>;
-  isGone(ctx: LifecycleContext, id: string, error: unknown): Promise<boolean>;
+  isGone(ctx: LifecycleContext, id: string, error: unknown, known?: Known): Promise<boolean>;
+}
+
+/** What state may know of a held thing beyond its id. */
+export interface Known {
+  rootExecutionId?: string | undefined;
 }
 
 /** The task's facts as stored in state. */
@@ -190,16 +196,45 @@ export const TASKS: Desk<Task> = {
 
 /**
  * Whether `error` (from a call about work item `id`) means the item does not exist. As for tasks,
- * the data decides, not the status: Work Center documents no search by id, so its items are paged
- * through (only after a failed read, which is rare).
+ * the data decides, not the status. Work Center documents no search by id: with the root execution
+ * state recorded, its history (`GET …/work-items?rootExecutionId=`) is asked; without it, the
+ * search is paged through (only after a failed read, which is rare). Only a listing known to be
+ * complete answers "gone": anything ambiguous (an error, a page that fails to parse, pages ending
+ * before the `total` the server gave, a page repeating ids) answers "not gone", so the read reports
+ * its error and state keeps the claim.
  */
-async function isWorkItemGone(ctx: LifecycleContext, id: string, error: unknown): Promise<boolean> {
+async function isWorkItemGone(ctx: LifecycleContext, id: string, error: unknown, known?: Known): Promise<boolean> {
   if (!(error instanceof NotFoundError) && !(error instanceof ServerError && error.status === 500)) return false;
   try {
-    for await (const item of ctx.client.iterateWorkItems({}, ctx.call)) if (item.id === id) return false;
-    return true;
+    if (known?.rootExecutionId) {
+      const items = await ctx.client.workItemHistory(known.rootExecutionId, ctx.call);
+      return !items.some((item) => item.id === id);
+    }
+    return !(await listedInFull(ctx, id));
   } catch {
-    return false;
+    return false; // cannot tell: the caller reports the first error, which says more
+  }
+}
+
+/**
+ * Whether the full search lists `id`; throws when the listing cannot be known to be complete. Pages
+ * are asked until `total` is reached, or (without `total`) until an empty page: a short page may be
+ * a server's cap, not the end.
+ */
+async function listedInFull(ctx: LifecycleContext, id: string): Promise<boolean> {
+  const seen = new Set<string>();
+  for (let skip = 0; ; ) {
+    const page = await ctx.client.searchWorkItems({ skip, limit: 100 }, ctx.call);
+    if (page.items.some((item) => item.id === id)) return true;
+    const fresh = page.items.filter((item) => !seen.has(item.id));
+    for (const item of fresh) seen.add(item.id);
+    skip += page.items.length;
+    if (page.total !== undefined && skip >= page.total) return false;
+    if (page.items.length === 0) {
+      if (page.total === undefined) return false;
+      throw new Error(`the search ended at ${skip} of the ${page.total} items it announced`);
+    }
+    if (fresh.length === 0) throw new Error("the search repeated a page");
   }
 }
 
@@ -208,12 +243,12 @@ async function isWorkItemGone(ctx: LifecycleContext, id: string, error: unknown)
  * sends the owner as an id only (and has no dereference): the account is asked for the name, so
  * messages and state say "alice", not an id; when that fails the id stands.
  */
-export async function readWorkItem(ctx: LifecycleContext, id: string): Promise<WorkItem | undefined> {
+export async function readWorkItem(ctx: LifecycleContext, id: string, known?: Known): Promise<WorkItem | undefined> {
   let item: WorkItem;
   try {
     item = await ctx.client.getWorkItem(id, ctx.call);
   } catch (error) {
-    if (await isWorkItemGone(ctx, id, error)) return undefined;
+    if (await isWorkItemGone(ctx, id, error, known)) return undefined;
     throw error;
   }
   const owner = item.owner;
