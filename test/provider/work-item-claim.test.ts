@@ -28,6 +28,7 @@ const inputsFor = (workItemId: string, extra: Partial<WorkItemClaimInputs> = {})
   ...extra,
 });
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const writesSince = async () => (await requestsSince(emulator())).filter((r) => r.startsWith("PATCH"));
 
 async function agentItem(): Promise<WorkItem> {
@@ -117,6 +118,21 @@ describe.each(ERROR_MODES)("WorkItemClaim lifecycle (%s)", (_mode, allErrorsAs50
     const again = await updateWorkItemClaim(ctx, refreshed as NonNullable<typeof refreshed>, inputsFor(id));
     expect(again.owner).toBe("svc-pipeline");
     expect(again.heldSince).toBe(again.claimTime);
+  });
+
+  test("the same account releasing and claiming again is not this resource's claim: diff says so, delete sends nothing", async () => {
+    const ctx = contextAs(emulator(), "pipeline");
+    const state = await createWorkItemClaim(ctx, inputsFor(id));
+    await emulator().actAs("svc-pipeline", "PATCH", `${BASE}/${id}/release`);
+    await sleep(5); // a later claim time than the one this resource made
+    await emulator().actAs("svc-pipeline", "PATCH", `${BASE}/${id}/claim`);
+    const r = await readWorkItemClaim(ctx, state);
+    expect(r?.owner).toBe("svc-pipeline");
+    expect(r?.claimTime).not.toBe(state.heldSince);
+    expect(diffWorkItemClaim(r!, inputsFor(id)).reasons.join("\n")).toMatch(/did not make/);
+    await clearRequests(emulator());
+    await deleteWorkItemClaim(ctx, r!);
+    expect(await writesSince()).toEqual([]);
   });
 
   test("destroy releases only its own claim; a completed item is left alone", async () => {
