@@ -127,11 +127,12 @@ describe.each(ERROR_MODES)("WorkItemClaim lifecycle (%s)", (_mode, allErrorsAs50
     await sleep(5); // a later claim time than the one this resource made
     await emulator().actAs("svc-pipeline", "PATCH", `${BASE}/${id}/claim`);
     const r = await readWorkItemClaim(ctx, state);
-    expect(r?.owner).toBe("svc-pipeline");
-    expect(r?.claimTime).not.toBe(state.heldSince);
-    expect(diffWorkItemClaim(r!, inputsFor(id)).reasons.join("\n")).toMatch(/did not make/);
+    if (!r) throw new Error("the item should still be there");
+    expect(r.owner).toBe("svc-pipeline");
+    expect(r.claimTime).not.toBe(state.heldSince);
+    expect(diffWorkItemClaim(r, inputsFor(id)).reasons.join("\n")).toMatch(/did not make/);
     await clearRequests(emulator());
-    await deleteWorkItemClaim(ctx, r!);
+    await deleteWorkItemClaim(ctx, r);
     expect(await writesSince()).toEqual([]);
   });
 
