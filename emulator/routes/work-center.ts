@@ -9,8 +9,8 @@
 // item can no longer be claimed, released, assigned or completed. A workflow's item and its
 // Operations Manager task are separate records here (the reference does not say they share a claim).
 import { badRequest, conflict, forbidden, notFound } from "../errors";
-import { OBJECT_ID, TASK_ID } from "../ids";
-import type { UserRecord, WorkItemRecord } from "../model";
+import { newTaskId, OBJECT_ID, TASK_ID } from "../ids";
+import type { UserRecord, WorkItemExecution, WorkItemRecord } from "../model";
 import type { RequestContext, Router } from "../router";
 import type { EmulatorState } from "../state";
 import { requireOperator } from "./operations-manager";
@@ -166,6 +166,71 @@ export function registerWorkCenterRoutes(router: Router, deps: WorkCenterDeps): 
       .filter((item) => root === null || item.rootExecution.id === root)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     return { json: { items: structuredClone(items) } };
+  });
+
+  // Create ([create]: appId, resourceId, name, summary, view and groups required; appId with
+  // resourceId unique). The page read was cut after `groups`: `execution`, `rootExecution`,
+  // `variables` and `description` are taken when given (docs/emulator.md). This is how an agent
+  // session's approval appears mid-run.
+  router.add("POST", base, (ctx) => {
+    const user = ctx.user();
+    requireOperator(user, "create work items");
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw badRequest("The body must be an object");
+    for (const key of ["appId", "resourceId", "name", "summary", "view"]) {
+      if (typeof body[key] !== "string" || body[key] === "") throw badRequest(`${key} is required (a string)`);
+    }
+    const groups = body.groups as { read?: unknown; write?: unknown } | undefined;
+    const names = (v: unknown) => Array.isArray(v) && v.every((g) => typeof g === "string");
+    if (!groups || typeof groups !== "object" || !names(groups.read) || !names(groups.write)) {
+      throw badRequest("groups is required: { read: string[], write: string[] }");
+    }
+    const executionOf = (v: unknown, what: string): WorkItemExecution | undefined => {
+      if (v === undefined) return undefined;
+      const e = v as Record<string, unknown>;
+      if (!e || typeof e !== "object" || typeof e.id !== "string" || e.id === "") {
+        throw badRequest(`${what}.id is required (a string)`);
+      }
+      if (e.type !== "workflow" && e.type !== "agent") throw badRequest(`${what}.type must be workflow or agent`);
+      return { id: e.id, type: e.type, ...(typeof e.name === "string" ? { name: e.name } : {}) };
+    };
+    const startTime = deps.now().toISOString();
+    const execution = executionOf(body.execution, "execution") ?? {
+      id: newTaskId(),
+      type: "agent",
+      name: body.appId as string,
+    };
+    execution.startTime ??= startTime;
+    const rootExecution = executionOf(body.rootExecution, "rootExecution") ?? execution;
+    const variables = body.variables ?? {};
+    if (!variables || typeof variables !== "object" || Array.isArray(variables)) {
+      throw badRequest("variables must be an object");
+    }
+    for (const other of state.workItems.values()) {
+      if (other.appId === body.appId && other.resourceId === body.resourceId) {
+        throw conflict(`A work item of ${body.appId} for resource ${body.resourceId} exists: ${other.id}`);
+      }
+    }
+    const item: WorkItemRecord = {
+      id: newTaskId(),
+      name: body.name as string,
+      summary: body.summary as string,
+      ...(typeof body.description === "string" ? { description: body.description } : {}),
+      status: "pending",
+      groups: { read: groups.read as string[], write: groups.write as string[] },
+      appId: body.appId as string,
+      resourceId: body.resourceId as string,
+      rootExecution,
+      execution,
+      view: body.view as string,
+      variables: variables as Record<string, unknown>,
+      metrics: {},
+      createdAt: startTime,
+      updatedAt: startTime,
+      isIncomingClaimChecked: false,
+    };
+    state.workItems.set(item.id, item);
+    return reply(item);
   });
 
   router.add("POST", `${base}/search`, (ctx) => {

@@ -103,6 +103,46 @@ describe.each([
     expect(count.json).toEqual({ count: 1 });
   });
 
+  test("create (as an agent would mid-run): the documented required fields, appId+resourceId unique, then listed", async () => {
+    const body = {
+      appId: "AgentManager",
+      resourceId: "step-7",
+      name: "Approve rollout",
+      summary: "Roll out to edge",
+      view: "/work-center/task/ViewData",
+      groups: { read: [], write: [] },
+      execution: { id: "session-42", type: "agent", name: "rollout agent" },
+      variables: { change: "CHG-1" },
+    };
+    const made = await call(url(), "POST", BASE, { auth: AS.pipeline, body });
+    expect(made.status).toBe(200);
+    expect(made.json).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      status: "pending",
+      name: "Approve rollout",
+      execution: { id: "session-42", type: "agent" },
+      rootExecution: { id: "session-42" },
+      metrics: {},
+    });
+    const one = await call(url(), "GET", `${BASE}/${made.json.id}`, { auth: AS.pipeline });
+    expect(one.json).toEqual(made.json);
+    const history = await call(url(), "GET", `${BASE}?rootExecutionId=session-42`, { auth: AS.pipeline });
+    expect(history.json.items.map((i: { id: string }) => i.id)).toEqual([made.json.id]);
+    expect((await call(url(), "POST", BASE, { auth: AS.pipeline, body })).status).toBe(status.conflict);
+    const { summary: _, ...noSummary } = body;
+    const bad = await call(url(), "POST", BASE, { auth: AS.pipeline, body: { ...noSummary, resourceId: "x" } });
+    expect(bad.status).toBe(status.bad);
+    expect(bad.json.message).toMatch(/summary is required/);
+    const noGroups = await call(url(), "POST", BASE, {
+      auth: AS.pipeline,
+      body: { ...body, resourceId: "y", groups: {} },
+    });
+    expect(noGroups.status).toBe(status.bad);
+    expect((await call(url(), "POST", BASE, { auth: AS.auditor, body: { ...body, resourceId: "z" } })).status).toBe(
+      status.forbidden,
+    );
+  });
+
   test("assign needs a user id and hands the item over", async () => {
     const { id } = await agentItem();
     const bobId = (await call(url(), "GET", "/whoami", { auth: AS.bob })).json.id;
