@@ -212,6 +212,12 @@ export async function findWorkItem(
     );
   }
   const execution = given[0];
+  // A workflow's execution is its job: a malformed job id can match nothing, so it fails at once.
+  if (args.jobId !== undefined && !/^[0-9a-fA-F]{24}$/.test(args.jobId)) {
+    throw new ValidationError(
+      `findWorkItem: jobId must be a job id (24 hexadecimal characters), got ${JSON.stringify(args.jobId)}`,
+    );
+  }
   const where = args.jobId !== undefined ? `job ${execution}` : `execution ${execution}`;
   const wanted = `a work item named "${args.name}"${args.status ? ` with status ${args.status}` : ""} of ${where}`;
   return poll("findWorkItem", wanted, args.waitFor, sleep, async () => {

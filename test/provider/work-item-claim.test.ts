@@ -202,6 +202,78 @@ describe("findWorkItem", () => {
     expect(workflow).toMatchObject({ jobId: task.job?.id, executionType: "workflow", name: "Approve change" });
   });
 
+  const ROOT = "0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b31";
+  let created = 0;
+  /** An agent session's work item made mid-run through the create route, as an agent would. */
+  const createItem = async (name: string, executionId: string, extra: Record<string, unknown> = {}) => {
+    const resourceId = `r-${++created}`;
+    await emulator().actAs("svc-pipeline", "POST", BASE, {
+      appId: "AgentManager",
+      resourceId,
+      name,
+      summary: name,
+      view: "/work-center/task/ViewData",
+      groups: { read: [], write: [] },
+      execution: { id: executionId, type: "agent", name: "session" },
+      ...extra,
+    });
+    // act-as answers the control API's `data`, which a Work Center answer has not: read it back.
+    const { items } = await clientAs(emulator(), "admin").searchWorkItems({
+      filters: [{ field: "name", operator: "equals", value: name }],
+    });
+    const item = items.find((i) => i.resourceId === resourceId);
+    if (!item) throw new Error(`the created item ${resourceId} is not listed`);
+    return item;
+  };
+
+  test("several matches are refused, listing them; status narrows them", async () => {
+    const ctx = contextAs(emulator(), "pipeline");
+    const a = await createItem("Approve twice", "exec-several");
+    const b = await createItem("Approve twice", "exec-several");
+    await expect(findWorkItem(ctx, { executionId: "exec-several", name: "Approve twice" })).rejects.toThrow(
+      /^findWorkItem: 2 work items match .*Narrow it with status/,
+    );
+    await emulator().actAs("svc-pipeline", "PATCH", `${BASE}/${a.id}/claim`);
+    await emulator().actAs("svc-pipeline", "PATCH", `${BASE}/${a.id}/complete`, { finishState: "approved" });
+    const pending = await findWorkItem(ctx, { executionId: "exec-several", name: "Approve twice", status: "pending" });
+    expect(pending).toMatchObject({ id: b.id, status: "pending" });
+    const done = await findWorkItem(ctx, { executionId: "exec-several", name: "Approve twice", status: "completed" });
+    expect(done).toMatchObject({ id: a.id, status: "completed" });
+  });
+
+  test("an item is found by its root execution, not only by the execution that created it", async () => {
+    const ctx = contextAs(emulator(), "pipeline");
+    const child = await createItem("Approve child step", "exec-child", {
+      rootExecution: { id: ROOT, type: "agent", name: "parent session" },
+    });
+    const found = await findWorkItem(ctx, { executionId: ROOT, name: "Approve child step" });
+    expect(found).toMatchObject({ id: child.id, executionId: "exec-child", rootExecutionId: ROOT });
+  });
+
+  test("waitFor finds an item that appears while it waits", async () => {
+    const ctx = contextAs(emulator(), "pipeline");
+    let made: Promise<WorkItem> | undefined;
+    const found = await findWorkItem(
+      ctx,
+      { executionId: "exec-later", name: "Approve later", waitFor: "30s" },
+      async () => {
+        made ??= createItem("Approve later", "exec-later");
+        await made;
+      },
+    );
+    expect(made).toBeDefined();
+    expect(found.id).toBe((await made)?.id);
+  });
+
+  test("a jobId that is not 24 hex characters fails at once, naming the argument, sending nothing", async () => {
+    const ctx = contextAs(emulator(), "pipeline");
+    await clearRequests(emulator());
+    await expect(findWorkItem(ctx, { jobId: "not-a-job", name: "Approve change" })).rejects.toThrow(
+      /^findWorkItem: jobId must be a job id \(24 hexadecimal characters\), got "not-a-job"/,
+    );
+    expect(await requestsSince(emulator())).toEqual([]);
+  });
+
   test("nothing found, waitFor, and bad arguments", async () => {
     const ctx = contextAs(emulator(), "pipeline");
     const agent = await agentItem();
@@ -210,11 +282,11 @@ describe("findWorkItem", () => {
     );
     const sleeps: number[] = [];
     await expect(
-      findWorkItem(ctx, { executionId: "elsewhere", name: agent.name as string, waitFor: "10ms" }, async (ms) => {
+      findWorkItem(ctx, { executionId: "elsewhere", name: agent.name as string, waitFor: "1s" }, async (ms) => {
         sleeps.push(ms);
         await new Promise((r) => setTimeout(r, ms));
       }),
-    ).rejects.toThrow(/appeared within 10ms/);
+    ).rejects.toThrow(/appeared within 1s/);
     expect(sleeps.length).toBeGreaterThan(0);
     await expect(findWorkItem(ctx, { name: "x" })).rejects.toThrow(/set executionId .* or jobId/);
     await expect(findWorkItem(ctx, { executionId: "a", jobId: "b", name: "x" })).rejects.toThrow(/exactly one/);
