@@ -28,6 +28,11 @@ export class WorkItemAssignment extends pulumi.CustomResource {
   /** Username of the person the item is assigned to. */
   declare readonly assignee: pulumi.Output<string>;
   declare readonly assigneeId: pulumi.Output<string>;
+  /**
+   * Username of whoever holds the item now; unset when nobody does. Work Center sends an id and the
+   * provider asks `GET /authorization/accounts/:id` for the name: when that is refused or fails,
+   * this holds the account id (the same as `ownerId`).
+   */
   declare readonly owner: pulumi.Output<string | undefined>;
   declare readonly ownerId: pulumi.Output<string | undefined>;
   declare readonly claimTime: pulumi.Output<string | undefined>;

@@ -31,7 +31,11 @@ export class WorkItemClaim extends pulumi.CustomResource {
   declare readonly baseUrl: pulumi.Output<string | undefined>;
   /** The platform the item lives on, in one spelling: the provider's `baseUrl`. */
   declare readonly platformUrl: pulumi.Output<string>;
-  /** Username of whoever holds the item now; unset when nobody does. */
+  /**
+   * Username of whoever holds the item now; unset when nobody does. Work Center sends an id and the
+   * provider asks `GET /authorization/accounts/:id` for the name: when that is refused or fails,
+   * this holds the account id (the same as `ownerId`).
+   */
   declare readonly owner: pulumi.Output<string | undefined>;
   declare readonly ownerId: pulumi.Output<string | undefined>;
   /** When the current holder claimed it (ISO-8601 UTC). */
