@@ -292,7 +292,13 @@ export function buildSnapshot(seed: EmulatorSeed, now = new Date()): StateSnapsh
     if (!workflow) throw new Error(`seed: job names unknown workflow "${j.workflow}"`);
     const startedBy = j.startedBy ? state.userByName(j.startedBy) : state.users.values().next().value;
     if (!startedBy) throw new Error(`seed: job of "${j.workflow}" has no user to start it`);
-    startJob(state, workflow, { description: j.description, variables: j.variables ?? {} }, startedBy, now);
+    startJob(
+      state,
+      workflow,
+      { description: j.description, variables: j.variables ?? {}, workItems: false },
+      startedBy,
+      now,
+    );
   }
   const jobIds = [...state.jobs.keys()];
   for (const w of seed.workItems ?? []) {

@@ -7,12 +7,14 @@
 // else holds is refused (409), re-claiming your own is an idempotent success, releasing an
 // unclaimed item is refused (400), only the holder or an admin releases, a completed or canceled
 // item can no longer be claimed, released, assigned or completed. A workflow's item and its
-// Operations Manager task are separate records here (the reference does not say they share a claim).
+// Operations Manager task are separate records with separate claims (the reference does not say
+// they share one), but one approval: completing either ends the other (emulator/workflow.ts).
 import { badRequest, conflict, forbidden, notFound } from "../errors";
 import { newTaskId, OBJECT_ID, TASK_ID } from "../ids";
 import type { UserRecord, WorkItemExecution, WorkItemRecord } from "../model";
 import type { RequestContext, Router } from "../router";
 import type { EmulatorState } from "../state";
+import { finishTask, isFinished, WORKFLOW_APP } from "../workflow";
 import { requireOperator } from "./operations-manager";
 
 export interface WorkCenterDeps {
@@ -329,6 +331,13 @@ export function registerWorkCenterRoutes(router: Router, deps: WorkCenterDeps): 
     if (typeof body.finishState === "string") item.metrics.finishState = body.finishState;
     if (body.variables) item.variables = { ...item.variables, response: body.variables };
     touch(item);
+    // A workflow's item is its job's manual task: completing it finishes the task and moves the
+    // job on, as one approval does on 6.5+ (docs/emulator.md; the reference is silent on how).
+    const task = item.appId === WORKFLOW_APP ? state.tasks.get(item.resourceId) : undefined;
+    if (task && !isFinished(task)) {
+      const finish = body.finishState === "failure" ? "failure" : "success";
+      finishTask(state, task, finish, (body.variables ?? {}) as Record<string, unknown>, user, deps.now());
+    }
     return reply(item);
   });
 

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_AGENT_SESSION } from "../../emulator";
+import { DEFAULT_AGENT_SESSION, DEFAULT_WORKFLOW } from "../../emulator";
 import { AS, call, EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
 
 const BASE = "/work-center-service/work-items";
@@ -141,6 +141,102 @@ describe.each([
     expect((await call(url(), "POST", BASE, { auth: AS.auditor, body: { ...body, resourceId: "z" } })).status).toBe(
       status.forbidden,
     );
+  });
+
+  /** A job started through the API (not the seed): its first manual tasks wait. */
+  async function startJob() {
+    const res = await call(url(), "POST", "/operations-manager/jobs/start", {
+      auth: AS.pipeline,
+      body: {
+        workflow: DEFAULT_WORKFLOW,
+        options: { type: "automation", description: "API job", variables: {}, groups: [] },
+      },
+    });
+    expect(res.status).toBe(200);
+    return res.json.data as { _id: string; tasks: Record<string, { iterations: string[] }> };
+  }
+  const itemsOf = async (jobId: string) =>
+    (await call(url(), "GET", `${BASE}?rootExecutionId=${jobId}`, { auth: AS.pipeline })).json.items as Array<{
+      id: string;
+      name: string;
+      status: string;
+      resourceId: string;
+      execution: { id: string; type: string };
+    }>;
+  const jobOf = async (jobId: string) =>
+    (await call(url(), "GET", `/operations-manager/jobs/${jobId}`, { auth: AS.pipeline })).json.data;
+
+  test("a job started through the API lists each manual task in Work Center as it starts waiting", async () => {
+    const job = await startJob();
+    const first = await itemsOf(job._id);
+    expect(first.map((i) => i.name).sort()).toEqual(["Approve change", "Security review"]);
+    for (const item of first) {
+      expect(item).toMatchObject({ status: "pending", execution: { id: job._id, type: "workflow" } });
+      expect(item.resourceId).toBe(job.tasks[item.name === "Approve change" ? "b2" : "c3"]?.iterations.at(-1));
+    }
+    // Finishing both through Operations Manager completes their items and starts the next task,
+    // whose item appears then.
+    for (const key of ["b2", "c3"]) {
+      const taskId = job.tasks[key]?.iterations.at(-1);
+      await call(url(), "POST", `/operations-manager/tasks/${taskId}/claim`, { auth: AS.pipeline });
+      const done = await call(url(), "POST", `/operations-manager/jobs/${job._id}/tasks/${key}/finish`, {
+        auth: AS.pipeline,
+        body: { taskData: { finish_state: "success", variables: {} } },
+      });
+      expect(done.status).toBe(200);
+    }
+    const after = await itemsOf(job._id);
+    expect(Object.fromEntries(after.map((i) => [i.name, i.status]))).toEqual({
+      "Approve change": "completed",
+      "Security review": "completed",
+      "Confirm maintenance window": "pending",
+    });
+  });
+
+  test("completing a workflow's item in Work Center finishes its task and moves the job on", async () => {
+    const job = await startJob();
+    const approve = (await itemsOf(job._id)).find((i) => i.name === "Approve change");
+    if (!approve) throw new Error("no item for the approval");
+    await call(url(), "PATCH", `${BASE}/${approve.id}/claim`, { auth: AS.pipeline });
+    const done = await call(url(), "PATCH", `${BASE}/${approve.id}/complete`, {
+      auth: AS.pipeline,
+      body: { finishState: "approved", variables: { ok: true } },
+    });
+    expect(done.status).toBe(200);
+    const task = await call(url(), "GET", `/operations-manager/tasks/${approve.resourceId}`, { auth: AS.pipeline });
+    expect(task.json.data).toMatchObject({ status: "complete", metrics: { finish_state: "success" } });
+    expect((await jobOf(job._id)).tasks.b2.status).toBe("complete");
+    // A failure finishes the task as failed: the job errors and its other waiting item is canceled.
+    const review = (await itemsOf(job._id)).find((i) => i.name === "Security review");
+    if (!review) throw new Error("no item for the review");
+    // Security review is the approvers' alone.
+    expect((await call(url(), "PATCH", `${BASE}/${review.id}/claim`, { auth: AS.alice })).status).toBe(200);
+    const failed = await call(url(), "PATCH", `${BASE}/${review.id}/complete`, {
+      auth: AS.alice,
+      body: { finishState: "failure" },
+    });
+    expect(failed.status).toBe(200);
+    const ended = await jobOf(job._id);
+    expect(ended.status).toBe("error");
+    expect(ended.tasks.c3.status).toBe("complete");
+    expect(ended.tasks.d4.status).toBe("canceled");
+  });
+
+  test("the seed's approval is one approval: finishing its task completes its item", async () => {
+    const { json } = await call(url(), "POST", `${BASE}/search`, {
+      auth: AS.pipeline,
+      body: { filters: [{ field: "name", operator: "equals", value: "Approve change" }] },
+    });
+    const item = json.data[0];
+    const task = await call(url(), "GET", `/operations-manager/tasks/${item.resourceId}`, { auth: AS.pipeline });
+    await call(url(), "POST", `/operations-manager/tasks/${item.resourceId}/claim`, { auth: AS.pipeline });
+    const finished = await call(url(), "POST", `/operations-manager/jobs/${task.json.data.job._id}/tasks/b2/finish`, {
+      auth: AS.pipeline,
+      body: { taskData: { finish_state: "success", variables: {} } },
+    });
+    expect(finished.status).toBe(200);
+    const after = await call(url(), "GET", `${BASE}/${item.id}`, { auth: AS.pipeline });
+    expect(after.json).toMatchObject({ status: "completed", metrics: { finishState: "success" } });
   });
 
   test("assign needs a user id and hands the item over", async () => {
