@@ -136,6 +136,21 @@ describe.each(ERROR_MODES)("WorkItemClaim lifecycle (%s)", (_mode, allErrorsAs50
     expect(await writesSince()).toEqual([]);
   });
 
+  test.each([
+    ["its execution's history", true],
+    ["the full search (state without rootExecutionId)", false],
+  ])("a transient 500 on read keeps a held claim in state (gone check through %s)", async (_, withRoot) => {
+    const ctx = contextAs(emulator(), "pipeline");
+    const created = await createWorkItemClaim(ctx, inputsFor(id));
+    const { rootExecutionId, ...withoutRoot } = created;
+    expect(rootExecutionId).toBeDefined();
+    const state = withRoot ? created : withoutRoot;
+    await emulator().addFault({ kind: "status", status: 500, method: "GET", path: `${BASE}/${id}`, times: 1 });
+    await expect(readWorkItemClaim(ctx, state)).rejects.toThrow();
+    const again = await readWorkItemClaim(ctx, state);
+    expect(again).toMatchObject({ workItemId: id, owner: "svc-pipeline", heldSince: created.heldSince });
+  });
+
   test("destroy releases only its own claim; a completed item is left alone", async () => {
     const ctx = contextAs(emulator(), "pipeline");
     const state = await createWorkItemClaim(ctx, inputsFor(id));
