@@ -3,7 +3,8 @@
 // HTTP server stands in for IAP, since the emulator honours every `limit` up to 100.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { OperationsManagerClient } from "../../sdk";
+import { OperationsManagerClient, ResponseFormatError } from "../../sdk";
+import { parseWorkItem, parseWorkItemSummary } from "../../sdk/work-items";
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
@@ -86,4 +87,13 @@ test("a search entry without an id still fails the page, naming the endpoint", a
   const { server } = capped(2, 100, { total: true, entry: (n) => (n === 1 ? { name: "no id" } : { id: uuid(n) }) });
   const client = await clientFor(server);
   await expect(client.searchWorkItems()).rejects.toThrow(/search/);
+});
+
+test("GET one and the writes stay strict where search entries are lenient", () => {
+  const origin = { method: "GET", path: "/work-center-service/work-items/x", status: 200 };
+  const odd = { id: uuid(9), execution: { type: "agent" }, groups: { read: ["a"] } };
+  expect(() => parseWorkItem(odd, origin)).toThrow(ResponseFormatError);
+  expect(() => parseWorkItem({ id: uuid(9), createdAt: "not a time" }, origin)).toThrow(ResponseFormatError);
+  expect(parseWorkItemSummary(odd, origin)).toMatchObject({ id: uuid(9), groups: { read: ["a"], write: [] } });
+  expect(() => parseWorkItemSummary({ name: "no id" }, origin)).toThrow(ResponseFormatError);
 });
