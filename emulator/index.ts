@@ -1,10 +1,11 @@
 // A local IAP Operations Manager server for demos and tests: `pulumi-itential/emulator`.
 export type { TokenLifetimes } from "./auth";
 export type { Fault, FaultKind, FaultSpec } from "./faults";
-export type { JobRecord, JobTaskEntry, StateSnapshot, TaskRecord, UserRecord } from "./model";
+export type { JobRecord, JobTaskEntry, StateSnapshot, TaskRecord, UserRecord, WorkItemRecord } from "./model";
 export type { RequestLogEntry } from "./routes/control";
 export {
   buildSnapshot,
+  DEFAULT_AGENT_SESSION,
   DEFAULT_CREDENTIALS,
   DEFAULT_WORKFLOW,
   defaultSeed,
@@ -15,6 +16,7 @@ export {
   type SeedUser,
   type SeedWorkflow,
   type SeedWorkflowTask,
+  type SeedWorkItem,
 } from "./seed";
 export {
   type EmulatorOptions,

@@ -161,6 +161,37 @@ export interface JobRecord {
 }
 
 /** Everything the emulator persists; tokens are not kept (clients log in again after a restart). */
+/** Work Center (Platform 6.5+): a work item as the Work Center Service serves it (docs/work-center.md). */
+export type WorkItemStatus = "pending" | "completed" | "canceled";
+
+export interface WorkItemExecution {
+  id: string;
+  /** `workflow` (an Operations Manager job: `id` is the job id) or `agent` (an agent session). */
+  type: "workflow" | "agent";
+  name?: string;
+  startTime?: string;
+}
+
+export interface WorkItemRecord {
+  id: string;
+  name: string;
+  summary: string;
+  description?: string;
+  status: WorkItemStatus;
+  groups: { read: string[]; write: string[] };
+  appId: string;
+  resourceId: string;
+  rootExecution: WorkItemExecution;
+  execution: WorkItemExecution;
+  view: string;
+  variables: Record<string, unknown>;
+  /** `owner` is a user id; `claimedAt` ISO 8601 (our choice where the reference is silent). */
+  metrics: { owner?: string; claimedAt?: string; completedBy?: string; completedAt?: string; finishState?: string };
+  createdAt: string;
+  updatedAt: string;
+  isIncomingClaimChecked: boolean;
+}
+
 export interface StateSnapshot {
   /** 2 since job task entries have `iterations` (version 1 files are migrated when loaded). */
   version: 2;
@@ -170,4 +201,6 @@ export interface StateSnapshot {
   workflows: WorkflowRecord[];
   jobs: JobRecord[];
   tasks: TaskRecord[];
+  /** Work Center items; absent in state files written before Work Center was emulated. */
+  workItems?: WorkItemRecord[];
 }

@@ -1,8 +1,8 @@
 // Seeds: the users, groups, OAuth clients, workflows and jobs an emulator starts with. A seed is
 // the friendly, mostly-optional shape people write by hand (`--seed file.json`); `buildSnapshot`
 // turns it into stored records and starts its jobs through the same engine as `jobs/start`.
-import { newObjectId } from "./ids";
-import type { Role, StateSnapshot, TaskType, UserRecord, WorkflowTaskTemplate } from "./model";
+import { newObjectId, newTaskId } from "./ids";
+import type { Role, StateSnapshot, TaskType, UserRecord, WorkflowTaskTemplate, WorkItemRecord } from "./model";
 import { EmulatorState } from "./state";
 import { startJob } from "./workflow";
 
@@ -61,13 +61,36 @@ export interface SeedJob {
   startedBy?: string;
 }
 
+/**
+ * A Work Center item (Platform 6.5+). Either the Work Center side of a seeded job's manual task
+ * (`task`: that task's name in the job `job`, an index into `jobs`, default 0), as 6.5+ lists a
+ * workflow's waiting task in both places; or an agent session's item (`agentSession`: the
+ * session's name), which exists only in Work Center.
+ */
+export interface SeedWorkItem {
+  name: string;
+  summary?: string;
+  description?: string;
+  task?: string;
+  job?: number;
+  agentSession?: string;
+  /** Group names with read and write access (default: none, everyone may act). */
+  groups?: string[];
+  variables?: Record<string, unknown>;
+  _id?: string;
+}
+
 export interface EmulatorSeed {
   users?: SeedUser[];
   groups?: SeedGroup[];
   oauthClients?: SeedOAuthClient[];
   workflows?: SeedWorkflow[];
   jobs?: SeedJob[];
+  workItems?: SeedWorkItem[];
 }
+
+/** The agent session of the default seed: its approval exists only in Work Center. */
+export const DEFAULT_AGENT_SESSION = "Remediate BGP flaps on edge-rtr-02";
 
 /** Credentials of the default seed, printed by the command and used by the demo. */
 export const DEFAULT_CREDENTIALS = {
@@ -155,6 +178,18 @@ export function defaultSeed(): EmulatorSeed {
         description: "Upgrade IOS on edge routers (CHG0001234)",
         variables: { changeId: "CHG0001234", devices: ["edge-rtr-01", "edge-rtr-02"], deviceCredentials: "****" },
         startedBy: c.admin.username,
+      },
+    ],
+    workItems: [
+      // On 6.5+ the running job's approval is also a Work Center item.
+      { name: "Approve change", task: "Approve change", job: 0, groups: ["approvers", "pipelines"] },
+      {
+        name: "Approve agent remediation",
+        summary: "Approve the configuration the agent proposes",
+        description: "The agent proposes to reset the BGP session and raise its hold timer",
+        agentSession: DEFAULT_AGENT_SESSION,
+        groups: ["approvers", "pipelines"],
+        variables: { proposal: "clear ip bgp 192.0.2.1 soft; neighbor 192.0.2.1 timers 30 90" },
       },
     ],
   };
@@ -257,7 +292,62 @@ export function buildSnapshot(seed: EmulatorSeed, now = new Date()): StateSnapsh
     if (!workflow) throw new Error(`seed: job names unknown workflow "${j.workflow}"`);
     const startedBy = j.startedBy ? state.userByName(j.startedBy) : state.users.values().next().value;
     if (!startedBy) throw new Error(`seed: job of "${j.workflow}" has no user to start it`);
-    startJob(state, workflow, { description: j.description, variables: j.variables ?? {} }, startedBy, now);
+    startJob(
+      state,
+      workflow,
+      { description: j.description, variables: j.variables ?? {}, workItems: false },
+      startedBy,
+      now,
+    );
+  }
+  const jobIds = [...state.jobs.keys()];
+  for (const w of seed.workItems ?? []) {
+    const item = workItemOf(state, w, jobIds, iso);
+    state.workItems.set(item.id, item);
   }
   return state.snapshot();
+}
+
+function workItemOf(state: EmulatorState, w: SeedWorkItem, jobIds: string[], iso: string): WorkItemRecord {
+  const groups = (w.groups ?? []).map((name) => {
+    if (!state.groupByName(name)) throw new Error(`seed: work item "${w.name}" names unknown group "${name}"`);
+    return name;
+  });
+  let execution: WorkItemRecord["execution"];
+  let resourceId: string;
+  let appId: string;
+  if (w.agentSession !== undefined) {
+    if (w.task !== undefined) throw new Error(`seed: work item "${w.name}" has both task and agentSession`);
+    execution = { id: newTaskId(), type: "agent", name: w.agentSession, startTime: iso };
+    appId = "AgentManager";
+    resourceId = newTaskId();
+  } else {
+    const jobId = jobIds[w.job ?? 0];
+    const job = jobId === undefined ? undefined : state.jobs.get(jobId);
+    if (!job) throw new Error(`seed: work item "${w.name}" names job ${w.job ?? 0}, which the seed does not start`);
+    const entry = Object.values(job.tasks).find((t) => t.name === (w.task ?? w.name));
+    const taskId = entry?.iterations.at(-1);
+    if (taskId === undefined) throw new Error(`seed: work item "${w.name}" names task "${w.task}", not in its job`);
+    execution = { id: job._id, type: "workflow", name: job.name, startTime: iso };
+    appId = "WorkFlowEngine";
+    resourceId = taskId;
+  }
+  return {
+    id: w._id ?? newTaskId(),
+    name: w.name,
+    summary: w.summary ?? w.name,
+    ...(w.description !== undefined ? { description: w.description } : {}),
+    status: "pending",
+    groups: { read: groups, write: groups },
+    appId,
+    resourceId,
+    rootExecution: execution,
+    execution,
+    view: "/work-center/task/ViewData",
+    variables: w.variables ?? {},
+    metrics: {},
+    createdAt: iso,
+    updatedAt: iso,
+    isIncomingClaimChecked: false,
+  };
 }

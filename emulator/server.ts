@@ -12,6 +12,7 @@ import { registerAccountRoutes } from "./routes/accounts";
 import { registerAuthRoutes } from "./routes/auth";
 import { type RequestLogEntry, registerControlRoutes } from "./routes/control";
 import { registerOperationsRoutes } from "./routes/operations-manager";
+import { registerWorkCenterRoutes } from "./routes/work-center";
 import { buildSnapshot, defaultSeed, type EmulatorSeed } from "./seed";
 import { DEFAULT_SETTINGS, type EmulatorSettings } from "./settings";
 import { EmulatorState, StateFileError } from "./state";
@@ -132,6 +133,7 @@ class EmulatorServer {
       settings: () => this.currentSettings,
       now: () => new Date(),
     });
+    registerWorkCenterRoutes(this.iapRouter, { state: this.state, now: () => new Date() });
     if (options.control) {
       registerControlRoutes(this.controlRouter, {
         state: this.state,

@@ -205,6 +205,25 @@ const task = shape({
   }),
 });
 
+const WORK_ITEM_STATUS = oneOf("pending", "completed", "canceled");
+const execution = shape({ id: string, type: oneOf("workflow", "agent"), name: optional(string) });
+const workItem = shape({
+  id: TASK_ID,
+  name: string,
+  summary: string,
+  status: WORK_ITEM_STATUS,
+  groups: shape({ read: arrayOf(string), write: arrayOf(string) }),
+  appId: string,
+  resourceId: string,
+  rootExecution: execution,
+  execution,
+  view: string,
+  variables: object,
+  metrics: shape({ owner: optional(OBJECT_ID), claimedAt: optional(string) }),
+  createdAt: string,
+  updatedAt: string,
+});
+
 const snapshot = (version: 1 | 2) =>
   shape({
     users: arrayOf(user),
@@ -213,6 +232,7 @@ const snapshot = (version: 1 | 2) =>
     workflows: arrayOf(workflow),
     jobs: arrayOf(job(version === 1 ? jobEntryV1 : jobEntryV2)),
     tasks: arrayOf(task),
+    workItems: optional(arrayOf(workItem)),
   });
 
 /** Checks references between records: a dangling one would otherwise fail a request later. */

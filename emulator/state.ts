@@ -9,6 +9,7 @@ import type {
   TaskRecord,
   UserRecord,
   WorkflowRecord,
+  WorkItemRecord,
 } from "./model";
 import { readSnapshot } from "./state-file";
 
@@ -22,6 +23,7 @@ export class EmulatorState {
   workflows = new Map<string, WorkflowRecord>();
   jobs = new Map<string, JobRecord>();
   tasks = new Map<string, TaskRecord>();
+  workItems = new Map<string, WorkItemRecord>();
 
   constructor(private readonly stateFile?: string) {}
 
@@ -32,6 +34,7 @@ export class EmulatorState {
     this.workflows = new Map(snapshot.workflows.map((w) => [w.name, w]));
     this.jobs = new Map(snapshot.jobs.map((j) => [j._id, j]));
     this.tasks = new Map(snapshot.tasks.map((t) => [t._id, t]));
+    this.workItems = new Map((snapshot.workItems ?? []).map((w) => [w.id, w]));
   }
 
   snapshot(): StateSnapshot {
@@ -43,6 +46,7 @@ export class EmulatorState {
       workflows: [...this.workflows.values()],
       jobs: [...this.jobs.values()],
       tasks: [...this.tasks.values()],
+      workItems: [...this.workItems.values()],
     });
   }
 

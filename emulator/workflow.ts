@@ -3,7 +3,7 @@
 // person finishes them. IAP's real engine does far more (transitions, error paths, child jobs); this
 // is the part a task owner can observe.
 import { newObjectId, newTaskId } from "./ids";
-import type { JobRecord, JobTaskEntry, TaskRecord, UserRecord, WorkflowRecord } from "./model";
+import type { JobRecord, JobTaskEntry, TaskRecord, UserRecord, WorkflowRecord, WorkItemRecord } from "./model";
 import type { EmulatorState } from "./state";
 
 /** IAP reports the id of the server that ran a task; the emulator is always the same one. */
@@ -25,6 +25,12 @@ export interface StartJobOptions {
   description?: string;
   variables?: Record<string, unknown>;
   groups?: string[];
+  /**
+   * Whether manual tasks reached at the start get their Work Center item (default true). The seed
+   * says false: it lists its jobs' first items itself (its `workItems`), so a seed decides what
+   * Work Center shows at start; manual tasks reached later always get one.
+   */
+  workItems?: boolean;
 }
 
 export function startJob(
@@ -92,7 +98,7 @@ export function startJob(
     };
   }
   state.jobs.set(jobId, job);
-  advance(state, job, startedBy, now);
+  advance(state, job, startedBy, now, options.workItems ?? true);
   return job;
 }
 
@@ -108,6 +114,7 @@ export function finishTask(
   const job = state.jobs.get(task.job._id);
   complete(task, finishState, user, now);
   task.variables.outgoing = structuredClone(variables);
+  endItemOf(state, task, user, now);
   if (!job) return;
   syncEntry(job, task);
   if (finishState === "failure") {
@@ -119,12 +126,75 @@ export function finishTask(
         other.status = "canceled";
         other.last_updated = now.toISOString();
         syncEntry(job, other);
+        endItemOf(state, other, undefined, now);
       }
     }
     endJob(job, "error", now);
     return;
   }
   advance(state, job, user, now);
+}
+
+/**
+ * The Work Center item of a workflow's manual task (Platform 6.5+ lists a waiting manual task in
+ * both places): the item whose `appId` is WorkFlowEngine and whose `resourceId` is the task's id.
+ */
+export function workItemOfTask(state: EmulatorState, taskId: string): WorkItemRecord | undefined {
+  for (const item of state.workItems.values()) {
+    if (item.appId === WORKFLOW_APP && item.resourceId === taskId) return item;
+  }
+  return undefined;
+}
+
+export const WORKFLOW_APP = "WorkFlowEngine";
+
+/**
+ * The two records of one approval stay one approval: when the task ends (finished through
+ * Operations Manager, or canceled with its job), its Work Center item ends the same way. The
+ * reference does not say how 6.5+ links them; this is the behaviour a user of either view sees
+ * (docs/emulator.md).
+ */
+function endItemOf(state: EmulatorState, task: TaskRecord, user: UserRecord | undefined, now: Date): void {
+  const item = workItemOfTask(state, task._id);
+  if (item === undefined) return;
+  if (item.status !== "pending") return; // completed in Work Center first, or already ended
+  const iso = now.toISOString();
+  if (task.status === "complete") {
+    item.status = "completed";
+    if (user) item.metrics.completedBy = user._id;
+    item.metrics.completedAt = iso;
+    if (task.metrics.finish_state) item.metrics.finishState = task.metrics.finish_state;
+  } else {
+    item.status = "canceled";
+  }
+  item.updatedAt = iso;
+}
+
+/** A manual task that starts waiting gets its Work Center item, in the documented shape. */
+function openItemFor(state: EmulatorState, job: JobRecord, task: TaskRecord, now: Date): void {
+  if (workItemOfTask(state, task._id)) return;
+  const iso = now.toISOString();
+  const groups = task.groups.flatMap((id) => state.groups.get(id)?.name ?? []);
+  const execution = { id: job._id, type: "workflow" as const, name: job.name, startTime: job.metrics.start_time };
+  const item: WorkItemRecord = {
+    id: newTaskId(),
+    name: task.name,
+    summary: task.summary ?? task.name,
+    ...(task.description ? { description: task.description } : {}),
+    status: "pending",
+    groups: { read: groups, write: groups },
+    appId: WORKFLOW_APP,
+    resourceId: task._id,
+    rootExecution: execution,
+    execution,
+    view: "/work-center/task/ViewData",
+    variables: {},
+    metrics: {},
+    createdAt: iso,
+    updatedAt: iso,
+    isIncomingClaimChecked: false,
+  };
+  state.workItems.set(item.id, item);
 }
 
 function complete(task: TaskRecord, finishState: "success" | "failure", user: UserRecord, now: Date): void {
@@ -138,7 +208,7 @@ function complete(task: TaskRecord, finishState: "success" | "failure", user: Us
   task.last_updated = now.toISOString();
 }
 
-function advance(state: EmulatorState, job: JobRecord, user: UserRecord, now: Date): void {
+function advance(state: EmulatorState, job: JobRecord, user: UserRecord, now: Date, workItems = true): void {
   const byKey = (key: string) => currentIteration(state, job.tasks[key]);
   let progressed = true;
   while (progressed) {
@@ -155,6 +225,7 @@ function advance(state: EmulatorState, job: JobRecord, user: UserRecord, now: Da
       task.metrics.start_time = [now.toISOString()];
       task.last_updated = now.toISOString();
       if (task.type !== "manual") complete(task, "success", user, now);
+      else if (workItems) openItemFor(state, job, task, now);
       syncEntry(job, task);
       progressed = true;
     }

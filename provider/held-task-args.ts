@@ -31,8 +31,15 @@ export interface HeldTaskArgs {
 
 /** The shared inputs, and the shared outputs left for the engine to fill, as the engine takes them. */
 export function heldTaskProps(args: HeldTaskArgs): Record<string, unknown> {
+  return { taskId: args.taskId, ...heldProps(args), taskName: undefined };
+}
+
+/**
+ * What every resource that holds something (a task, or a Work Center item) shares: the ownership
+ * inputs, and the outputs the engine fills.
+ */
+export function heldProps(args: Omit<HeldTaskArgs, "taskId">): Record<string, unknown> {
   return {
-    taskId: args.taskId,
     releaseOnDestroy: args.releaseOnDestroy,
     adopt: args.adopt,
     onDrift: args.onDrift,
@@ -44,7 +51,6 @@ export function heldTaskProps(args: HeldTaskArgs): Record<string, unknown> {
     ownerId: undefined,
     claimTime: undefined,
     status: undefined,
-    taskName: undefined,
     jobId: undefined,
   };
 }

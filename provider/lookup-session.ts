@@ -4,9 +4,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { platformOf } from "./base-url";
 import { ConfigurationError, MAX_TIMEOUT_MS, type ProviderSettings, resolveSettings } from "./config";
-import { findTask as find, lookupTask, parseDuration, type TaskInfo } from "./lifecycle/lookups";
+import {
+  findTask as find,
+  findWorkItem as findItem,
+  lookupTask,
+  parseDuration,
+  type TaskInfo,
+  type WorkItemInfo,
+} from "./lifecycle/lookups";
 import { contextFor } from "./lifecycle/task-facts";
-import type { FindTaskArgs, GetTaskArgs } from "./lookups";
+import type { FindTaskArgs, FindWorkItemArgs, GetTaskArgs } from "./lookups";
 import { authHint, PlatformClients } from "./platform-clients";
 import { type Provider, providerSettings } from "./provider-resource";
 
@@ -76,7 +83,7 @@ async function reported<T>(
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new pulumi.RunError(`${where}: ${message.replace(/^(getTask|findTask): /, "")}${hint}`);
+    throw new pulumi.RunError(`${where}: ${message.replace(/^(getTask|findTask|findWorkItem): /, "")}${hint}`);
   }
 }
 
@@ -91,6 +98,18 @@ export async function findTask(args: FindTaskArgs, provider?: Provider): Promise
     provider,
     baseUrl,
     (ctx) => find(ctx, query),
+    () => (args.waitFor === undefined ? 0 : parseDuration(args.waitFor)),
+  );
+}
+
+export async function findWorkItem(args: FindWorkItemArgs, provider?: Provider): Promise<WorkItemInfo> {
+  const { baseUrl, ...query } = args;
+  const of = args.jobId !== undefined ? `job ${args.jobId}` : `execution ${args.executionId}`;
+  return reported(
+    `findWorkItem(${of}, "${args.name}")`,
+    provider,
+    baseUrl,
+    (ctx) => findItem(ctx, query),
     () => (args.waitFor === undefined ? 0 : parseDuration(args.waitFor)),
   );
 }

@@ -2,11 +2,16 @@
 // safe in preview). Plain async functions and `…Output` variants, as Pulumi's own packages offer;
 // each takes `{ provider }` like an invoke, for a platform with its own credentials.
 import * as pulumi from "@pulumi/pulumi";
-import type { FindTaskArgs as FindArgs, TaskInfo } from "./lifecycle/lookups";
+import type {
+  FindTaskArgs as FindArgs,
+  FindWorkItemArgs as FindItemArgs,
+  TaskInfo,
+  WorkItemInfo,
+} from "./lifecycle/lookups";
 import type * as Session from "./lookup-session";
 import { type Provider, providerSettings } from "./provider-resource";
 
-export type { TaskInfo } from "./lifecycle/lookups";
+export type { TaskInfo, WorkItemInfo } from "./lifecycle/lookups";
 
 export interface GetTaskArgs {
   /** The task document's id (a UUID). */
@@ -16,6 +21,11 @@ export interface GetTaskArgs {
 }
 
 export interface FindTaskArgs extends FindArgs {
+  /** Optional: must name the provider's platform (as for resources). */
+  baseUrl?: string;
+}
+
+export interface FindWorkItemArgs extends FindItemArgs {
   /** Optional: must name the provider's platform (as for resources). */
   baseUrl?: string;
 }
@@ -47,6 +57,14 @@ export async function findTask(args: FindTaskArgs, opts: LookupOptions = {}): Pr
 }
 
 /**
+ * Exactly one Work Center item (Platform 6.5+) by name, of an execution (an agent session, or a
+ * workflow's job: `executionId`) or a job (`jobId`); `waitFor` ("2m") keeps looking until it appears.
+ */
+export async function findWorkItem(args: FindWorkItemArgs, opts: LookupOptions = {}): Promise<WorkItemInfo> {
+  return session().findWorkItem(args, opts.provider);
+}
+
+/**
  * The args, and the provider's settings when one is given: a provider whose settings come from a
  * resource being updated makes the lookup's result unknown in preview, as for any other input.
  */
@@ -62,4 +80,11 @@ export function getTaskOutput(args: Inputs<GetTaskArgs>, opts: LookupOptions = {
 
 export function findTaskOutput(args: Inputs<FindTaskArgs>, opts: LookupOptions = {}): pulumi.Output<TaskInfo> {
   return resolvedWith(args, opts).apply((resolved) => findTask(resolved, opts));
+}
+
+export function findWorkItemOutput(
+  args: Inputs<FindWorkItemArgs>,
+  opts: LookupOptions = {},
+): pulumi.Output<WorkItemInfo> {
+  return resolvedWith(args, opts).apply((resolved) => findWorkItem(resolved, opts));
 }

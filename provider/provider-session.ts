@@ -23,11 +23,23 @@ import { OneResourcePerTask } from "./lifecycle/ownership";
 import { contextFor, type LifecycleContext } from "./lifecycle/task-facts";
 import { authHint, foreignPlatform, PlatformClients } from "./platform-clients";
 
-/** Where a resource's task lives: its id, and the platform it names, if any. */
+/** Where a resource's task or work item lives: its id (under its Identity's key) and the platform it names, if any. */
 export interface Placed {
-  taskId: string;
+  taskId?: string;
+  workItemId?: string;
   baseUrl?: string;
 }
+
+/** Which input names the held thing: `taskId` (a task) or `workItemId` (a Work Center item). */
+export interface Identity {
+  key: "taskId" | "workItemId";
+  noun: string;
+}
+
+export const TASK: Identity = { key: "taskId", noun: "task" };
+export const WORK_ITEM: Identity = { key: "workItemId", noun: "work item" };
+
+const idOf = (identity: Identity, value: Placed): string | undefined => value[identity.key];
 
 export class ProviderSession {
   #settings: ProviderSettings | ConfigurationError | undefined;
@@ -89,7 +101,12 @@ export class ProviderSession {
    * another platform, and a second resource of this provider on the same task. Preview fails
    * here, before anything runs. `urn`: the resource checked, when the front end knows it.
    */
-  check<T extends Placed>(kind: string, checked: CheckOutcome<T>, urn?: string): CheckOutcome<T> {
+  check<T extends Placed>(
+    kind: string,
+    checked: CheckOutcome<T>,
+    urn?: string,
+    identity: Identity = TASK,
+  ): CheckOutcome<T> {
     const { settings: configured, failures } = this.configurationFailures();
     checked.failures.push(...failures);
     if (!configured) return checked;
@@ -97,22 +114,24 @@ export class ProviderSession {
     const baseUrl = checked.failures.some((f) => f.property === "baseUrl") ? UNKNOWN : checked.inputs.baseUrl;
     const refused = baseUrl === UNKNOWN ? undefined : foreignPlatform(configured, baseUrl);
     if (refused) checked.failures.push({ property: baseUrl === undefined ? "" : "baseUrl", reason: refused });
-    if (checked.failures.length === 0 && configured.baseUrl !== undefined && checked.inputs.taskId !== UNKNOWN) {
-      const twice = this.#tasks.note(platformOf(configured.baseUrl), checked.inputs.taskId, kind, urn);
-      if (twice) checked.failures.push({ property: "taskId", reason: twice });
+    const id = idOf(identity, checked.inputs);
+    if (checked.failures.length === 0 && configured.baseUrl !== undefined && id !== undefined && id !== UNKNOWN) {
+      const twice = this.#tasks.note(platformOf(configured.baseUrl), id, kind, urn, identity.noun);
+      if (twice) checked.failures.push({ property: identity.key, reason: twice });
     }
     return checked;
   }
 
   /**
-   * A resource's diff decided its fate: a replace onto `news.taskId` is checked once more by the
+   * A resource's diff decided its fate: a replace onto the task (or item) `news` names is checked once more by the
    * engine (the replacement), which must not count as a second resource on that task. Every front
    * end calls this from its diff; `urn` as for `check`.
    */
-  diffed(news: Placed, replaces: readonly string[], urn?: string): void {
+  diffed(news: Placed, replaces: readonly string[], urn?: string, identity: Identity = TASK): void {
     const url = this.configuredUrl();
-    if (replaces.length === 0 || url === undefined || news.taskId === UNKNOWN) return;
-    this.#tasks.replacing(platformOf(url), news.taskId, urn);
+    const id = idOf(identity, news);
+    if (replaces.length === 0 || url === undefined || id === undefined || id === UNKNOWN) return;
+    this.#tasks.replacing(platformOf(url), id, urn, identity.noun);
   }
 
   /**
@@ -123,11 +142,13 @@ export class ProviderSession {
    */
   async run<T>(
     what: string,
-    taskId: string,
+    id: string,
     baseUrl: string | undefined,
     work: (ctx: LifecycleContext) => Promise<T>,
     /** Time the operation may wait on purpose beyond the deadline (a lookup's waitFor). */
     waitMs = 0,
+    /** What `id` names, in messages: "task", or "work item". */
+    noun = "task",
   ): Promise<T> {
     const current = this.settings();
     let session: ReturnType<PlatformClients["for"]>;
@@ -135,7 +156,7 @@ export class ProviderSession {
       session = this.#clients.for(current, baseUrl);
     } catch (error) {
       // The task lives on a platform these credentials are not for (see platform-clients.ts).
-      throw new Error(`${what} (task ${taskId}): ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${what} (${noun} ${id}): ${error instanceof Error ? error.message : String(error)}`);
     }
     const signal = AbortSignal.timeout(Math.min(MAX_TIMEOUT_MS, current.operationTimeoutMs + waitMs));
     try {
@@ -148,9 +169,9 @@ export class ProviderSession {
           ? `${what} gave up after ${current.operationTimeoutMs} ms (${settingName("operationTimeoutMs", current.source)}): ${error.message}`
           : `${error.message}${tlsHint(cause instanceof Error ? cause : error)}${authHint(cause, current, session.url)}`;
       // Every message names the operation and the task: the SDK's (a refused login) name neither.
-      const named = /^(Task(Claim|Assignment)|getTask|findTask)\b/.test(message)
+      const named = /^((Task|WorkItem)(Claim|Assignment)|getTask|findTask|findWorkItem)\b/.test(message)
         ? message
-        : `${what} (task ${taskId}): ${message}`;
+        : `${what} (${noun} ${id}): ${message}`;
       if (error instanceof OutcomeUnknownError) throw new OutcomeUnknownError(named, undefined, error.recorded);
       // Bad arguments stay recognisable as such (the native plugin answers them INVALID_ARGUMENT).
       if (cause instanceof ValidationError) throw new InvalidArgumentError(named);

@@ -45,6 +45,15 @@ import {
   type TlsOptions,
   Transport,
 } from "./transport";
+import {
+  parseWorkItem,
+  parseWorkItemCount,
+  parseWorkItemHistory,
+  parseWorkItemSearch,
+  type WorkItem,
+  type WorkItemFilter,
+  type WorkItemSearch,
+} from "./work-items";
 
 /** What each kind of credentials sends over the wire: every kind is readable over plain http. */
 const PLAIN_HTTP_EXPOSURE: Record<AuthOptions["type"], string> = {
@@ -109,8 +118,10 @@ export interface StartJobOptions {
 const TASK_ID = /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/;
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
 const TASK_KEY = /^[0-9a-fA-F]{1,4}$/;
-const FINISHED = new Set(["complete", "canceled", "error", "failure"]);
-const CLAIMABLE = new Set(["running", "incomplete"]);
+// Tasks finish as complete/canceled/error/failure, work items as completed/canceled; a task waits
+// for a person while running or incomplete, a work item while pending.
+const FINISHED = new Set(["complete", "completed", "canceled", "error", "failure"]);
+const CLAIMABLE = new Set(["running", "incomplete", "pending"]);
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
@@ -126,7 +137,67 @@ const jobId = (id: unknown) => checkId(id, OBJECT_ID, "job id (24 hexadecimal ch
 const userId = (id: unknown) => checkId(id, OBJECT_ID, "user id (24 hexadecimal characters)");
 const taskKey = (key: unknown) => checkId(key, TASK_KEY, "task key (1 to 4 hexadecimal digits)");
 
-type TaskWrite = "claim" | "release" | "assign";
+type HeldWrite = "claim" | "release" | "assign";
+
+/** What the outcome-checked write needs to know of a task or a work item. */
+interface Held {
+  id: string;
+  name?: string;
+  type?: string;
+  status?: string;
+  owner?: { id: string; username?: string };
+  claimTime?: string;
+}
+
+interface HeldApi<T extends Held> {
+  noun: "task" | "work item";
+  method: "POST" | "PATCH";
+  path: string;
+  send(call: CallOptions): Promise<T>;
+  read(call: CallOptions): Promise<T>;
+}
+
+export interface CompleteWorkItem {
+  /** Opaque finish state, as Work Center's view components emit it. */
+  finishState?: string;
+  /** The operator's submission, flat key-value pairs. */
+  variables?: Record<string, unknown>;
+}
+
+const WORK_ITEMS = "/work-center-service/work-items";
+const workItemId = (id: unknown) => checkId(id, TASK_ID, "work item id (a UUID)");
+const FILTER_FIELDS = new Set([
+  "name",
+  "summary",
+  "owner",
+  "createdAt",
+  "executionStartTime",
+  "triggerType",
+  "triggerLabel",
+  "executionName",
+  "executionDescription",
+]);
+const FILTER_OPERATORS = new Set(["contains", "equals", "in", "before", "after"]);
+
+/**
+ * The search body, checked: a filter the server cannot read might be ignored and match everything
+ * (as Operations Manager does), so the client refuses it before sending.
+ */
+function checkWorkItemSearch(search: WorkItemSearch): WorkItemSearch {
+  for (const [i, f] of (search.filters ?? []).entries()) {
+    if (!FILTER_FIELDS.has(f?.field))
+      throw new ValidationError(`filters[${i}].field ${JSON.stringify(f?.field)} is not a documented field`);
+    if (!FILTER_OPERATORS.has(f?.operator))
+      throw new ValidationError(`filters[${i}].operator ${JSON.stringify(f?.operator)} is not a documented operator`);
+  }
+  if (search.limit !== undefined && (!Number.isInteger(search.limit) || search.limit < 1 || search.limit > 100)) {
+    throw new ValidationError("limit must be a whole number from 1 to 100");
+  }
+  if (search.skip !== undefined && (!Number.isInteger(search.skip) || search.skip < 0)) {
+    throw new ValidationError("skip must be a whole number, 0 or more");
+  }
+  return search;
+}
 
 export class OperationsManagerClient {
   readonly #transport: Transport;
@@ -355,26 +426,77 @@ export class OperationsManagerClient {
    * a state that forbids it means TaskStateError; still possible after a failure that may pass
    * (timeout, reset, 502/503/504, 429) means another try, up to maxRetries.
    */
-  private async writeTask(
-    kind: TaskWrite,
+  private writeTask(kind: HeldWrite, id: string, assignee: string | undefined, options: CallOptions): Promise<Task> {
+    const path = `/operations-manager/tasks/${taskId(id)}/${kind}`;
+    return this.writeHeld<Task>(
+      {
+        noun: "task",
+        method: "POST",
+        path,
+        send: async (call) => {
+          const { data, origin } = await this.#transport.envelope({
+            method: "POST",
+            path,
+            ...(assignee ? { body: { userId: assignee } } : {}),
+            retry: "none",
+            ...call,
+          });
+          return parseTask(data, origin);
+        },
+        read: (call) => this.getTask(id, { dereference: ["metrics.owner"], ...call }),
+      },
+      kind,
+      id,
+      assignee,
+      options,
+    );
+  }
+
+  /** The same outcome-checked write, for Work Center items (`PATCH …/:id/<verb>`). */
+  private writeWorkItem(
+    kind: HeldWrite,
     id: string,
     assignee: string | undefined,
     options: CallOptions,
-  ): Promise<Task> {
-    const path = `/operations-manager/tasks/${taskId(id)}/${kind}`;
+  ): Promise<WorkItem> {
+    const path = `${WORK_ITEMS}/${workItemId(id)}/${kind}`;
+    return this.writeHeld<WorkItem>(
+      {
+        noun: "work item",
+        method: "PATCH",
+        path,
+        send: async (call) => {
+          const { json, origin } = await this.#transport.json({
+            method: "PATCH",
+            path,
+            ...(assignee ? { body: { owner: assignee } } : {}),
+            retry: "none",
+            ...call,
+          });
+          return parseWorkItem(json, origin);
+        },
+        read: (call) => this.getWorkItem(id, call),
+      },
+      kind,
+      id,
+      assignee,
+      options,
+    );
+  }
+
+  private async writeHeld<T extends Held>(
+    api: HeldApi<T>,
+    kind: HeldWrite,
+    id: string,
+    assignee: string | undefined,
+    options: CallOptions,
+  ): Promise<T> {
+    const { path, method } = api;
     const maxRetries = options.maxRetries ?? this.#retry.maxRetries;
     for (let attempt = 0; ; attempt++) {
       let failure: unknown;
       try {
-        const { data, origin } = await this.#transport.envelope({
-          method: "POST",
-          path,
-          ...(assignee ? { body: { userId: assignee } } : {}),
-          retry: "none",
-          ...options,
-          maxRetries: 0,
-        });
-        return parseTask(data, origin);
+        return await api.send({ ...options, maxRetries: 0 });
       } catch (error) {
         failure = error;
       }
@@ -382,26 +504,26 @@ export class OperationsManagerClient {
 
       const transient = isTransient(failure) || failure instanceof ResponseFormatError;
       if (!certainlyNotApplied(failure)) {
-        let task: Task;
+        let held: T;
         try {
-          task = await this.getTask(id, { dereference: ["metrics.owner"], ...pick(options) });
+          held = await api.read(pick(options));
         } catch {
           // The state cannot be read either: report what went wrong first, or that the caller gave up.
-          throw options.signal?.aborted ? new AbortedError("POST", path) : failure;
+          throw options.signal?.aborted ? new AbortedError(method, path) : failure;
         }
         let me: WhoAmI | undefined;
         try {
           me = kind === "assign" ? undefined : await this.currentUser(options);
         } catch {
-          throw options.signal?.aborted ? new AbortedError("POST", path) : failure;
+          throw options.signal?.aborted ? new AbortedError(method, path) : failure;
         }
-        if (reached(kind, task, me, assignee)) return task;
-        const refusal = explain(kind, task, me);
+        if (reached(kind, held, me, assignee)) return held;
+        const refusal = explain(kind, api.noun, held, me);
         if (refusal) {
           const apiFailure = failure instanceof ApiError ? failure : undefined;
           throw new TaskStateError(
             {
-              method: "POST",
+              method,
               path,
               status: apiFailure?.status ?? 0,
               iapMessage: apiFailure?.iapMessage ?? (failure as Error).message,
@@ -416,9 +538,126 @@ export class OperationsManagerClient {
       try {
         await sleep(delay, options.signal);
       } catch {
-        throw new AbortedError("POST", path);
+        throw new AbortedError(method, path);
       }
     }
+  }
+
+  /** One Work Center item (`GET /work-center-service/work-items/:id`). */
+  async getWorkItem(id: string, options: CallOptions = {}): Promise<WorkItem> {
+    const { json, origin } = await this.#transport.json({
+      method: "GET",
+      path: `${WORK_ITEMS}/${workItemId(id)}`,
+      retry: "safe",
+      ...options,
+    });
+    return parseWorkItem(json, origin);
+  }
+
+  /**
+   * One page of work items (`POST …/work-items/search`). A search changes nothing, so it is retried
+   * like a read. `total` is set when the server says it (the reference documents only `data`).
+   */
+  async searchWorkItems(
+    search: WorkItemSearch = {},
+    options: CallOptions = {},
+  ): Promise<{ items: WorkItem[]; total?: number }> {
+    const { json, origin } = await this.#transport.json({
+      method: "POST",
+      path: `${WORK_ITEMS}/search`,
+      body: checkWorkItemSearch(search),
+      retry: "safe",
+      ...options,
+    });
+    return parseWorkItemSearch(json, origin);
+  }
+
+  /**
+   * Every matching work item, a page of `search.limit` (default and at most 100) at a time. When the
+   * server says `total`, pages are asked until `skip` reaches it (a server may cap pages below
+   * `limit`); without `total`, a page shorter than `limit` is the last. A server whose pages end
+   * before its `total` (an empty page) ends the iteration.
+   */
+  async *iterateWorkItems(search: WorkItemSearch = {}, options: CallOptions = {}): AsyncGenerator<WorkItem> {
+    const limit = search.limit ?? 100;
+    let skip = search.skip ?? 0;
+    for (;;) {
+      const page = await this.searchWorkItems({ ...search, limit, skip }, options);
+      yield* page.items;
+      skip += page.items.length;
+      if (page.items.length === 0) return;
+      if (page.total !== undefined ? skip >= page.total : page.items.length < limit) return;
+    }
+  }
+
+  /**
+   * The work items of one root execution (a job or an agent session), oldest first
+   * (`GET …/work-items?rootExecutionId=`, the reference's "context history").
+   */
+  async workItemHistory(rootExecutionId: string, options: CallOptions = {}): Promise<WorkItem[]> {
+    if (typeof rootExecutionId !== "string" || rootExecutionId === "") {
+      throw new ValidationError("rootExecutionId must be a non-empty string");
+    }
+    const { json, origin } = await this.#transport.json({
+      method: "GET",
+      path: WORK_ITEMS,
+      query: new URLSearchParams({ rootExecutionId }),
+      retry: "safe",
+      ...options,
+    });
+    return parseWorkItemHistory(json, origin);
+  }
+
+  /** How many pending work items match (`POST …/work-items/count`). */
+  async countWorkItems(filters: WorkItemFilter[] = [], options: CallOptions = {}): Promise<number> {
+    const { json, origin } = await this.#transport.json({
+      method: "POST",
+      path: `${WORK_ITEMS}/count`,
+      body: checkWorkItemSearch({ filters }),
+      retry: "safe",
+      ...options,
+    });
+    return parseWorkItemCount(json, origin);
+  }
+
+  /**
+   * Claims a work item for the authenticated user; resolves once this user holds it, including when
+   * it already did. Refused because of the item's state: TaskStateError saying why.
+   */
+  claimWorkItem(id: string, options: CallOptions = {}): Promise<WorkItem> {
+    return this.writeWorkItem("claim", id, undefined, options);
+  }
+
+  /** Releases the work item; resolves once nobody holds it, including when nobody did. */
+  releaseWorkItem(id: string, options: CallOptions = {}): Promise<WorkItem> {
+    return this.writeWorkItem("release", id, undefined, options);
+  }
+
+  /** Assigns the work item to the user with this id (24 hex); resolves once that user holds it. */
+  assignWorkItem(id: string, assignee: string, options: CallOptions = {}): Promise<WorkItem> {
+    userId(assignee);
+    return this.writeWorkItem("assign", id, assignee, options);
+  }
+
+  /**
+   * Completes a work item with the operator's response. Retried only when the request certainly
+   * did not reach the server: a second completion could submit a second response.
+   */
+  async completeWorkItem(id: string, response: CompleteWorkItem = {}, options: CallOptions = {}): Promise<WorkItem> {
+    if (response.finishState !== undefined && typeof response.finishState !== "string") {
+      throw new ValidationError("finishState must be a string");
+    }
+    const { json, origin } = await this.#transport.json({
+      method: "PATCH",
+      path: `${WORK_ITEMS}/${workItemId(id)}/complete`,
+      body: {
+        ...(response.finishState !== undefined ? { finishState: response.finishState } : {}),
+        ...(response.variables !== undefined ? { variables: response.variables } : {}),
+      },
+      retry: "not-applied",
+      ...options,
+    });
+    return parseWorkItem(json, origin);
   }
 
   /**
@@ -508,7 +747,7 @@ function pick(options: CallOptions): CallOptions {
 }
 
 /** The state the write wanted. A finished task is never "claimed" or "assigned", whoever it names. */
-function reached(kind: TaskWrite, task: Task, me: WhoAmI | undefined, assignee: string | undefined): boolean {
+function reached(kind: HeldWrite, task: Held, me: WhoAmI | undefined, assignee: string | undefined): boolean {
   const open = task.status === undefined || !FINISHED.has(task.status);
   switch (kind) {
     case "claim":
@@ -522,8 +761,8 @@ function reached(kind: TaskWrite, task: Task, me: WhoAmI | undefined, assignee: 
   }
 }
 
-function describeTask(task: Task): string {
-  return task.name ? `task ${task.id} ("${task.name}")` : `task ${task.id}`;
+function describeHeld(noun: string, held: Held): string {
+  return held.name ? `${noun} ${held.id} ("${held.name}")` : `${noun} ${held.id}`;
 }
 
 function who(user: { id: string; username?: string }): string {
@@ -531,12 +770,13 @@ function who(user: { id: string; username?: string }): string {
 }
 
 function explain(
-  kind: TaskWrite,
-  task: Task,
+  kind: HeldWrite,
+  noun: string,
+  task: Held,
   me: WhoAmI | undefined,
 ): { reason: TaskStateReason; explanation: string; owner?: { id: string; username?: string } } | undefined {
   const verb = kind === "claim" ? "claimed" : kind === "release" ? "released" : "assigned";
-  const subject = describeTask(task);
+  const subject = describeHeld(noun, task);
   if (task.type !== undefined && task.type !== "manual") {
     return {
       reason: "not-manual",

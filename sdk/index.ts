@@ -1,7 +1,9 @@
-// `pulumi-itential/sdk`: a typed, resilient client for IAP's Operations Manager task API.
+// `pulumi-itential/sdk`: a typed, resilient client for IAP's Operations Manager task API and the
+// Work Center Service's work items (Platform 6.5+).
 export type { AuthOptions } from "./auth";
 export {
   type ClientOptions,
+  type CompleteWorkItem,
   clientOptionsFromEnv,
   type FinishOptions,
   type GetOptions,
@@ -44,3 +46,10 @@ export {
 } from "./schemas";
 export type { CallOptions, Logger, LogRecord, TlsOptions } from "./transport";
 export { VERSION } from "./version";
+export type {
+  WorkItem,
+  WorkItemExecution,
+  WorkItemFilter,
+  WorkItemSearch,
+  WorkItemStatus,
+} from "./work-items";

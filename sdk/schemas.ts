@@ -111,8 +111,10 @@ const userObject = z.looseObject({
   id: z.string().optional(),
   username: z.string().optional(),
 });
-const userRef = z.union([z.string(), z.null(), userObject]).optional();
-const timeValue = z.union([z.string(), z.number(), z.null()]).optional();
+/** @internal */
+export const userRef = z.union([z.string(), z.null(), userObject]).optional();
+/** @internal */
+export const timeValue = z.union([z.string(), z.number(), z.null()]).optional();
 
 /** @internal zod stays out of the published declarations (tsconfig.build.json: stripInternal). */
 export const taskDocument = z.looseObject({
@@ -348,7 +350,8 @@ export function normaliseTime(value: unknown, origin: Origin, field: string): st
 
 const USER_ID = /^[0-9a-fA-F]{24}$/;
 
-function normaliseUser(value: z.infer<typeof userRef>): TaskUser | undefined {
+/** @internal */
+export function normaliseUser(value: z.infer<typeof userRef>): TaskUser | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value === "string") return USER_ID.test(value) ? { id: value } : { id: value, username: value };
   const id = value._id ?? value.id;

@@ -92,7 +92,7 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 export type RetryMode = "safe" | "not-applied" | "none";
 
 export interface RequestSpec extends CallOptions {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH";
   /** Path with parameters already encoded. */
   path: string;
   query?: URLSearchParams;

@@ -52,8 +52,8 @@ function pageMetadata(query: SearchQuery, total: number, currentPageSize: number
   };
 }
 
-/** Viewers read; operators and admins act. */
-function requireOperator(user: UserRecord, action: string): void {
+/** Viewers read; operators and admins act (Work Center follows the same rule). */
+export function requireOperator(user: UserRecord, action: string): void {
   if (!user.roles.includes("operator") && !user.roles.includes("admin")) {
     throw forbidden(`User ${user.username} is not permitted to ${action}`);
   }

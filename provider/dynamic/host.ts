@@ -32,8 +32,36 @@ import {
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import type { LifecycleContext } from "../lifecycle/task-facts";
+import {
+  checkWorkItemAssignment,
+  createWorkItemAssignment,
+  deleteWorkItemAssignment,
+  diffWorkItemAssignment,
+  readWorkItemAssignment,
+  type StoredWorkItemAssignment,
+  updateWorkItemAssignment,
+  type WorkItemAssignmentInputs,
+} from "../lifecycle/work-item-assignment";
+import {
+  checkWorkItemClaim,
+  createWorkItemClaim,
+  deleteWorkItemClaim,
+  diffWorkItemClaim,
+  readWorkItemClaim,
+  type StoredWorkItemClaim,
+  updateWorkItemClaim,
+  type WorkItemClaimInputs,
+} from "../lifecycle/work-item-claim";
 import { PROVIDER_NAME_KEY } from "../provider-keys";
-import { checkedAgain, defined, type Placed, ProviderSession } from "../provider-session";
+import {
+  checkedAgain,
+  defined,
+  type Identity,
+  type Placed,
+  ProviderSession,
+  TASK,
+  WORK_ITEM,
+} from "../provider-session";
 
 // Settings, clients, and the rules every front end shares (configuration failures, foreign
 // platforms, one resource per task, error context): ../provider-session.ts.
@@ -101,6 +129,7 @@ interface Kind<Inputs extends Placed, State extends Placed & { platformUrl?: str
 
 function kind<Inputs extends Placed, State extends Placed & { platformUrl?: string }>(
   name: string,
+  identity: Identity,
   rules: {
     check(news: Record<string, unknown>): { inputs: Inputs; failures: CheckFailure[] };
     diff(olds: State, news: Inputs, configuredUrl?: string): Diff;
@@ -110,17 +139,19 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     delete(ctx: LifecycleContext, state: State): Promise<void>;
   },
 ): Kind<Inputs, State> {
+  const { key, noun } = identity;
+  const idOf = (value: object | undefined): string => (value as Record<string, string> | undefined)?.[key] as string;
   return {
     async check(_olds, news) {
       // Preview fails here, before anything runs, when the provider cannot be configured.
-      return session.check(name, rules.check(news));
+      return session.check(name, rules.check(news), undefined, identity);
     },
     async diff(_id, olds, news) {
       // The provider's URL decides where a resource lives (see replacements); a configuration
       // that failed has been reported by check.
       const configuredUrl = session.configuredUrl();
       const diff = rules.diff(olds, news, configuredUrl);
-      session.diffed(news, diff.replaces);
+      session.diffed(news, diff.replaces, undefined, identity);
       // The plan says why: the dynamic-provider protocol carries no detailed diff, but this
       // process's stderr is shown with the stack's diagnostics in preview and up.
       for (const reason of diff.reasons) process.stderr.write(`${reason}\n`);
@@ -129,19 +160,24 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     async create(inputs) {
       checkedAgain(name, rules.check, inputs);
       try {
-        const state = await session.run(`${name} create`, inputs.taskId, inputs.baseUrl, (ctx) =>
-          rules.create(ctx, inputs),
+        const state = await session.run(
+          `${name} create`,
+          idOf(inputs),
+          inputs.baseUrl,
+          (ctx) => rules.create(ctx, inputs),
+          0,
+          noun,
         );
-        return { id: state.taskId, outs: defined(state) };
+        return { id: idOf(state), outs: defined(state) };
       } catch (error) {
-        throw possiblyApplied(error, inputs.taskId, inputs);
+        throw possiblyApplied(error, idOf(inputs), inputs);
       }
     },
     async read(id, props) {
-      const state = { ...props, taskId: props?.taskId ?? id };
+      const state = { ...props, [key]: idOf(props) ?? id } as State;
       // The platform state recorded: a provider now set up for another one refuses (platform-clients.ts).
       const found = await session
-        .run(`${name} read`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) => rules.read(ctx, state))
+        .run(`${name} read`, idOf(state), state.platformUrl ?? state.baseUrl, (ctx) => rules.read(ctx, state), 0, noun)
         .catch(quiet);
       // An empty id tells the engine the resource is gone.
       return found ? { id, props: defined(found) } : { id: "", props: {} };
@@ -149,8 +185,13 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     async update(id, olds, news) {
       checkedAgain(name, rules.check, news);
       try {
-        const state = await session.run(`${name} update`, news.taskId, news.baseUrl, (ctx) =>
-          rules.update(ctx, olds, news),
+        const state = await session.run(
+          `${name} update`,
+          idOf(news),
+          news.baseUrl,
+          (ctx) => rules.update(ctx, olds, news),
+          0,
+          noun,
         );
         return { outs: defined(state) };
       } catch (error) {
@@ -159,13 +200,20 @@ function kind<Inputs extends Placed, State extends Placed & { platformUrl?: stri
     },
     async delete(_id, props) {
       await session
-        .run(`${name} delete`, props.taskId, props.platformUrl ?? props.baseUrl, (ctx) => rules.delete(ctx, props))
+        .run(
+          `${name} delete`,
+          idOf(props),
+          props.platformUrl ?? props.baseUrl,
+          (ctx) => rules.delete(ctx, props),
+          0,
+          noun,
+        )
         .catch(quiet);
     },
   };
 }
 
-export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
+export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", TASK, {
   check: checkTaskClaim,
   diff: diffTaskClaim,
   create: createTaskClaim,
@@ -174,7 +222,7 @@ export const taskClaim = kind<TaskClaimInputs, StoredTaskClaim>("TaskClaim", {
   delete: deleteTaskClaim,
 });
 
-export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("TaskAssignment", {
+export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("TaskAssignment", TASK, {
   check: checkTaskAssignment,
   diff: diffTaskAssignment,
   create: createTaskAssignment,
@@ -182,3 +230,25 @@ export const taskAssignment = kind<TaskAssignmentInputs, StoredTaskAssignment>("
   update: updateTaskAssignment,
   delete: deleteTaskAssignment,
 });
+
+export const workItemClaim = kind<WorkItemClaimInputs, StoredWorkItemClaim>("WorkItemClaim", WORK_ITEM, {
+  check: checkWorkItemClaim,
+  diff: diffWorkItemClaim,
+  create: createWorkItemClaim,
+  read: readWorkItemClaim,
+  update: updateWorkItemClaim,
+  delete: deleteWorkItemClaim,
+});
+
+export const workItemAssignment = kind<WorkItemAssignmentInputs, StoredWorkItemAssignment>(
+  "WorkItemAssignment",
+  WORK_ITEM,
+  {
+    check: checkWorkItemAssignment,
+    diff: diffWorkItemAssignment,
+    create: createWorkItemAssignment,
+    read: readWorkItemAssignment,
+    update: updateWorkItemAssignment,
+    delete: deleteWorkItemAssignment,
+  },
+);

@@ -17,6 +17,8 @@ import type { KindName } from "./stub";
 const MODULES: Record<KindName, string> = {
   taskClaim: "pulumi-itential/dist/provider/dynamic/task-claim-provider.js",
   taskAssignment: "pulumi-itential/dist/provider/dynamic/task-assignment-provider.js",
+  workItemClaim: "pulumi-itential/dist/provider/dynamic/work-item-claim-provider.js",
+  workItemAssignment: "pulumi-itential/dist/provider/dynamic/work-item-assignment-provider.js",
 };
 
 /** The `__provider` text of one resource kind: the same for every resource of that kind. */

@@ -3,7 +3,7 @@
 // (task-claim-provider.ts, task-assignment-provider.ts) exports one, as its whole exports.
 import type * as pulumi from "@pulumi/pulumi";
 
-export type KindName = "taskClaim" | "taskAssignment";
+export type KindName = "taskClaim" | "taskAssignment" | "workItemClaim" | "workItemAssignment";
 
 export function providerFor(kind: KindName): pulumi.dynamic.ResourceProvider {
   return {

@@ -97,11 +97,25 @@ const taskClaimSchema = z.object({
   baseUrl,
 });
 
-/** `unknown`: keys whose values the engine does not know yet (they may still turn out to be unset). */
-const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
+const workItemId = text("a work item id: a UUID such as 0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30", TASK_ID);
+
+const workItemClaimSchema = z.object({
+  workItemId,
+  takeOver: flag,
+  releaseOnDestroy: flag,
+  adopt: flag,
+  onDrift,
+  baseUrl,
+});
+
+/**
+ * `unknown`: keys whose values the engine does not know yet (they may still turn out to be unset).
+ * `held`: the key naming what is assigned (`taskId`, or `workItemId` for WorkItemAssignment).
+ */
+const assignmentSchema = (unknown: ReadonlySet<string>, held: Record<string, z.ZodType> = { taskId }) =>
   z
     .object({
-      taskId,
+      ...held,
       user: z
         .unknown()
         .optional()
@@ -142,7 +156,7 @@ const taskAssignmentSchema = (unknown: ReadonlySet<string>) =>
           path: ["user"],
           message:
             given.length === 0
-              ? 'set "user" (a username) or "userId" (an account id): the person the task is assigned to'
+              ? 'set "user" (a username) or "userId" (an account id): the person it is assigned to'
               : 'set either "user" or "userId", not both',
         });
       }
@@ -156,6 +170,10 @@ function validate<T>(
   schemaFor: (unknown: ReadonlySet<string>) => z.ZodType,
   news: Record<string, unknown>,
   keys: readonly string[],
+  required: { key: string; reason: string } = {
+    key: "taskId",
+    reason: "is required: the task's id (a UUID), e.g. from findTask",
+  },
 ): CheckOutcome<T> {
   const candidate: Record<string, unknown> = {};
   const unknown = new Set<string>();
@@ -173,9 +191,7 @@ function validate<T>(
         property: String(issue.path[0] ?? keys[0]),
         reason: issue.message,
       }));
-  if (news?.taskId === undefined) {
-    failures.unshift({ property: "taskId", reason: "is required: the task's id (a UUID), e.g. from findTask" });
-  }
+  if (news?.[required.key] === undefined) failures.unshift({ property: required.key, reason: required.reason });
   const inputs: Record<string, unknown> = { ...candidate };
   for (const key of unknown) inputs[key] = UNKNOWN;
   return { inputs: inputs as T, failures };
@@ -184,6 +200,7 @@ function validate<T>(
 function placeholder(key: string): unknown {
   switch (key) {
     case "taskId":
+    case "workItemId":
       return UNKNOWN; // a UUID itself
     case "userId":
       return "000000000000000000000000";
@@ -218,6 +235,16 @@ export interface TaskClaimInputs extends OwnershipInputs {
   takeOver: boolean;
 }
 
+/** WorkItemAssignment's inputs: TaskAssignment's, for a Work Center item. */
+export interface WorkItemAssignmentInputs extends Omit<TaskAssignmentInputs, "taskId"> {
+  workItemId: string;
+}
+
+/** WorkItemClaim's inputs: TaskClaim's, for a Work Center item (`workItemId`) instead of a task. */
+export interface WorkItemClaimInputs extends Omit<TaskClaimInputs, "taskId"> {
+  workItemId: string;
+}
+
 export interface TaskAssignmentInputs extends OwnershipInputs {
   user?: string;
   userId?: string;
@@ -247,7 +274,7 @@ export function checkTaskClaimInputs(news: Record<string, unknown>): CheckOutcom
 }
 
 export function checkTaskAssignmentInputs(news: Record<string, unknown>): CheckOutcome<TaskAssignmentInputs> {
-  const outcome = validate<TaskAssignmentInputs>(taskAssignmentSchema, news, [
+  const outcome = validate<TaskAssignmentInputs>((unknown) => assignmentSchema(unknown), news, [
     "taskId",
     "user",
     "userId",
@@ -256,6 +283,29 @@ export function checkTaskAssignmentInputs(news: Record<string, unknown>): CheckO
     "onDrift",
     "baseUrl",
   ]);
+  withDefaults(outcome.inputs);
+  return outcome;
+}
+
+export function checkWorkItemClaimInputs(news: Record<string, unknown>): CheckOutcome<WorkItemClaimInputs> {
+  const outcome = validate<WorkItemClaimInputs>(
+    () => workItemClaimSchema,
+    news,
+    ["workItemId", "takeOver", "releaseOnDestroy", "adopt", "onDrift", "baseUrl"],
+    { key: "workItemId", reason: "is required: the work item's id (a UUID), e.g. from findWorkItem" },
+  );
+  outcome.inputs.takeOver ??= false;
+  withDefaults(outcome.inputs);
+  return outcome;
+}
+
+export function checkWorkItemAssignmentInputs(news: Record<string, unknown>): CheckOutcome<WorkItemAssignmentInputs> {
+  const outcome = validate<WorkItemAssignmentInputs>(
+    (unknown) => assignmentSchema(unknown, { workItemId }),
+    news,
+    ["workItemId", "user", "userId", "releaseOnDestroy", "adopt", "onDrift", "baseUrl"],
+    { key: "workItemId", reason: "is required: the work item's id (a UUID), e.g. from findWorkItem" },
+  );
   withDefaults(outcome.inputs);
   return outcome;
 }

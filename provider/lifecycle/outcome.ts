@@ -55,7 +55,7 @@ export class OutcomeUnknownError<State extends object = object> extends Error {
  * Sends a write. A refusal is rethrown as it is; any other failure becomes OutcomeUnknownError,
  * saying what may have happened (`what`, e.g. "the claim of task …") and why it is not known.
  */
-export async function write<T>(what: string, send: () => Promise<T>): Promise<T> {
+export async function write<T>(what: string, send: () => Promise<T>, noun = "task"): Promise<T> {
   try {
     return await send();
   } catch (error) {
@@ -63,7 +63,7 @@ export async function write<T>(what: string, send: () => Promise<T>): Promise<T>
     const why = error instanceof Error ? error.message : String(error);
     throw new OutcomeUnknownError(
       `${what} may or may not have been made (${why}). State records it as possibly made: ` +
-        "the next `pulumi refresh` or `pulumi up` reads the task and settles it.",
+        `the next \`pulumi refresh\` or \`pulumi up\` reads the ${noun} and settles it.`,
       error,
     );
   }

@@ -13,14 +13,15 @@
 import { sameUser, type Task, TaskStateError } from "../../sdk";
 import type { OwnershipInputs } from "./inputs";
 import {
+  type Desk,
   describe,
   factsOf,
+  type Held,
   type Holder,
   isFinished,
-  isGone,
   type LifecycleContext,
   ownerOf,
-  readTask,
+  TASKS,
   type TaskFacts,
 } from "./task-facts";
 
@@ -52,9 +53,9 @@ export function holderName(holder: Holder): string {
   return holder.username ?? `user ${holder.id}`;
 }
 
-/** What refresh found: the task, and who holds it instead of this resource's claim. */
-function finding(state: TaskFacts & { taskId: string }, holder: Holder | undefined): string {
-  const task = state.taskName ? `task ${state.taskId} ("${state.taskName}")` : `task ${state.taskId}`;
+/** What refresh found: the task (or work item), and who holds it instead of this resource's claim. */
+function finding(state: TaskFacts & { taskId: string }, holder: Holder | undefined, noun: string): string {
+  const task = state.taskName ? `${noun} ${state.taskId} ("${state.taskName}")` : `${noun} ${state.taskId}`;
   const owner = ownerOf(state);
   if (!owner) return `${task} released (nobody holds it)`;
   const since = state.claimTime ? ` since ${state.claimTime}` : "";
@@ -70,6 +71,7 @@ export function driftReason(
   state: TaskFacts & { taskId: string },
   holder: Holder | undefined,
   inputs: Pick<OwnershipInputs, "onDrift" | "adopt">,
+  noun = "task",
 ): string {
   const owner = ownerOf(state);
   // The holder holds it, but by a claim made elsewhere: up adopts it only when told to.
@@ -84,7 +86,7 @@ export function driftReason(
             ? "up records that claim as adopted (adopt: true)"
             : 'up will fail, sending nothing: this resource does not take over a claim it did not make (set adopt: true to record it, or onDrift "ignore")'
           : `up will claim it again${holder ? ` for ${holderName(holder)}` : ""} (onDrift "reclaim")`;
-  return `${what}: refresh found ${finding(state, holder)}; ${next}`;
+  return `${what}: refresh found ${finding(state, holder, noun)}; ${next}`;
 }
 
 /**
@@ -97,26 +99,32 @@ export function driftChange(
   state: TaskFacts & HeldClaim & { taskId: string },
   holder: Holder | undefined,
   inputs: Pick<OwnershipInputs, "onDrift" | "adopt">,
+  noun = "task",
 ): string | undefined {
   if (state.status === undefined) {
-    return `${what}: the outcome of the ${write} of task ${state.taskId} is not known yet: up reads the task and settles it`;
+    return `${what}: the outcome of the ${write} of ${noun} ${state.taskId} is not known yet: up reads the ${noun} and settles it`;
   }
   if (!drifted(state, holder, state) || inputs.onDrift === "ignore") return undefined;
-  return driftReason(what, state, holder, inputs);
+  return driftReason(what, state, holder, inputs, noun);
 }
 
 /** The refusal `onDrift: "fail"` gives, naming the holder. Nothing was sent. */
-export function driftRefusal(what: string, state: TaskFacts & { taskId: string }, holder: Holder | undefined): Error {
+export function driftRefusal(
+  what: string,
+  state: TaskFacts & { taskId: string },
+  holder: Holder | undefined,
+  noun = "task",
+): Error {
   return new Error(
-    `${what}: refresh found ${finding(state, holder)}. onDrift is "fail", so nothing was sent: settle it with the ` +
+    `${what}: refresh found ${finding(state, holder, noun)}. onDrift is "fail", so nothing was sent: settle it with the ` +
       'holder, then run `pulumi refresh`; or set onDrift to "reclaim" (claim it again) or "ignore" (leave it and ' +
       "record the holder).",
   );
 }
 
-/** The result of acquiring: the task as IAP has it now, and whether the claim was adopted. */
-export interface Acquired {
-  task: Task;
+/** The result of acquiring: the task (or work item) as IAP has it now, and whether the claim was adopted. */
+export interface Acquired<T extends Held = Task> {
+  task: T;
   adopted: boolean;
   /** Set when the task was finished already: nothing was sent. */
   finished?: boolean;
@@ -134,38 +142,47 @@ export interface Acquired {
  *   assignment replaces the holder, which is what assigning is);
  * - otherwise: `send`.
  */
-export async function acquire(
+export async function acquire<T extends Held = Task>(
   ctx: LifecycleContext,
   what: string,
   inputs: Pick<OwnershipInputs, "taskId" | "adopt">,
   holder: Holder,
-  send: (task: Task) => Promise<Task>,
-  whenHeldByAnother: (task: Task) => Promise<Task>,
+  send: (task: T) => Promise<T>,
+  whenHeldByAnother: (task: T) => Promise<T>,
   context: "new" | "drift" = "new",
-): Promise<Acquired> {
-  const task = await readTask(ctx, inputs.taskId);
+  desk: Desk<T> = TASKS as unknown as Desk<T>,
+): Promise<Acquired<T>> {
+  const task = await desk.read(ctx, inputs.taskId);
   if (!task) {
     throw new Error(
-      `${what}: task ${inputs.taskId} does not exist on ${ctx.platformUrl}. Check the task id (findTask finds a job's task by name).`,
+      `${what}: ${desk.noun} ${inputs.taskId} does not exist on ${ctx.platformUrl}. Check the ${desk.noun} id ` +
+        `(${desk.finder} finds one by name).`,
     );
   }
   if (isFinished(task.status)) return { task, adopted: false, finished: true };
   if (task.owner && sameUser(task.owner, holder)) {
     if (inputs.adopt) return { task, adopted: true };
-    throw alreadyHeld(what, ctx, task, holder, context);
+    throw alreadyHeld(what, ctx, task, holder, context, desk.noun);
   }
   if (task.owner) return { task: await whenHeldByAnother(task), adopted: false };
   return { task: await send(task), adopted: false };
 }
 
-function alreadyHeld(what: string, ctx: LifecycleContext, task: Task, holder: Holder, context: "new" | "drift"): Error {
+function alreadyHeld(
+  what: string,
+  ctx: LifecycleContext,
+  task: Held,
+  holder: Holder,
+  context: "new" | "drift",
+  noun: string,
+): Error {
   const since = factsOf(task, [holder]).claimTime;
   const held =
-    `${what}: ${describe(task)} on ${ctx.platformUrl} is already held by ${holderName(holder)}` +
+    `${what}: ${describe(task, noun)} on ${ctx.platformUrl} is already held by ${holderName(holder)}` +
     `${since ? ` since ${since}` : ""}, by a claim this resource did not make`;
   if (context === "drift") {
     return new Error(
-      `${held} (its own claim was released, and the task claimed again elsewhere: by the holder, another stack, ` +
+      `${held} (its own claim was released, and the ${noun} claimed again elsewhere: by the holder, another stack, ` +
         "or by hand). Nothing was sent: set adopt: true to record that claim (this resource then never releases it), " +
         'or onDrift: "ignore" to leave it.',
     );
@@ -178,7 +195,7 @@ function alreadyHeld(what: string, ctx: LifecycleContext, task: Task, holder: Ho
 }
 
 /** The state fields of a claim just acquired: the claim time is this resource's own. */
-export function heldClaim(task: Task, holder: Holder, adopted: boolean): HeldClaim {
+export function heldClaim(task: Held, holder: Holder, adopted: boolean): HeldClaim {
   const since = factsOf(task, [holder]).claimTime;
   return since !== undefined ? { heldSince: since, adopted } : { adopted };
 }
@@ -207,31 +224,32 @@ export function settledClaim(state: HeldClaim, facts: TaskFacts, holder: Holder 
 export async function releaseOwnClaim(
   ctx: LifecycleContext,
   what: string,
-  state: { taskId: string; releaseOnDestroy?: boolean } & HeldClaim,
+  state: { taskId: string; releaseOnDestroy?: boolean; rootExecutionId?: string } & HeldClaim,
   holderOf: () => Promise<Holder>,
+  desk: Desk = TASKS,
 ): Promise<void> {
   if (state.releaseOnDestroy === false || state.adopted === true) return;
   const holder = await holderOf();
-  const task = await readTask(ctx, state.taskId);
+  const task = await desk.read(ctx, state.taskId, state);
   if (!task || isFinished(task.status) || !holdsItsClaim(factsOf(task, [holder]), holder, state)) return;
   try {
-    await ctx.client.releaseTask(state.taskId, ctx.call);
+    await desk.release(ctx, state.taskId);
   } catch (error) {
     if (error instanceof TaskStateError) {
       if (error.reason === "claimed-by-another" && sameUser(error.owner, holder)) {
         const me = await ctx.me().catch(() => undefined);
         throw new Error(
-          `${what}: ${describe(task)} is still held by ${holderName(holder)}, and IAP does not let ` +
+          `${what}: ${describe(task, desk.noun)} is still held by ${holderName(holder)}, and IAP does not let ` +
             `${me?.username ?? "the configured account"} release it (IAP usually lets only the holder or an ` +
-            "administrator release a task). Give the provider an administrator's credentials and run " +
+            `administrator release a ${desk.noun}). Give the provider an administrator's credentials and run ` +
             "`pulumi destroy --run-program` (destroy otherwise uses the provider configuration the last update stored); " +
-            "or, to leave the task held, set releaseOnDestroy: false and run `pulumi up` (for a resource no longer in " +
+            `or, to leave the ${desk.noun} held, set releaseOnDestroy: false and run \`pulumi up\` (for a resource no longer in ` +
             "the program: `pulumi state delete` it).",
         );
       }
       return; // finished, released or taken by someone else meanwhile
     }
-    if (await isGone(ctx, state.taskId, error)) return;
+    if (await desk.isGone(ctx, state.taskId, error, state)) return;
     throw error;
   }
 }
@@ -251,12 +269,13 @@ export class OneResourcePerTask {
   readonly #replacing = new Set<string>();
 
   /**
-   * Notes that `who` (a resource kind) names the task; why not, when another already does. `urn`,
-   * when the front end knows which resource is checked (the native plugin): the same resource
-   * checked again (the engine checks a replacement a second time) is not a second resource.
+   * Notes that `who` (a resource kind) names the task (or, with `noun`, the work item); why not,
+   * when another already does. `urn`, when the front end knows which resource is checked (the
+   * native plugin): the same resource checked again (the engine checks a replacement a second
+   * time) is not a second resource.
    */
-  note(platform: string, taskId: string, who: string, urn?: string): string | undefined {
-    const key = keyOf(platform, taskId);
+  note(platform: string, taskId: string, who: string, urn?: string, noun = "task"): string | undefined {
+    const key = keyOf(platform, taskId, noun);
     const first = this.#named.get(key);
     if (first === undefined) {
       this.#named.set(key, { who, urn });
@@ -265,8 +284,8 @@ export class OneResourcePerTask {
     if (urn !== undefined && first.urn === urn) return undefined;
     if (urn === undefined && this.#replacing.delete(key)) return undefined;
     return (
-      `names task ${taskId}, which another ${first.who} of this stack already holds on ${platform}: two resources on one ` +
-      "task would release or take the task from each other. Keep one (if one was renamed, give it the old name as an alias)."
+      `names ${noun} ${taskId}, which another ${first.who} of this stack already holds on ${platform}: two resources on one ` +
+      `${noun} would release or take it from each other. Keep one (if one was renamed, give it the old name as an alias).`
     );
   }
 
@@ -276,9 +295,10 @@ export class OneResourcePerTask {
    * tell from a second resource. So the task may be noted once more without a URN; a further
    * resource naming it is refused as before. With a URN no allowance is needed (nor left lying).
    */
-  replacing(platform: string, taskId: string, urn?: string): void {
-    if (urn === undefined) this.#replacing.add(keyOf(platform, taskId));
+  replacing(platform: string, taskId: string, urn?: string, noun = "task"): void {
+    if (urn === undefined) this.#replacing.add(keyOf(platform, taskId, noun));
   }
 }
 
-const keyOf = (platform: string, taskId: string) => `${platform} ${taskId.toLowerCase()}`;
+// A work item and a task are different things, whatever their ids.
+const keyOf = (platform: string, id: string, noun: string) => `${platform} ${noun} ${id.toLowerCase()}`;

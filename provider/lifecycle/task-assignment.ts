@@ -1,7 +1,7 @@
 // TaskAssignment: "task X belongs to user Y" (a named approver), through IAP's assign, by a claim
 // this resource made (or adopted). Plain functions over the SDK client, like TaskClaim's, and the
 // same ownership rules (ownership.ts).
-import { sameUser, type Task } from "../../sdk";
+import { sameUser } from "../../sdk";
 import {
   type CheckOutcome,
   checkTaskAssignmentInputs,
@@ -21,17 +21,29 @@ import {
   releaseOwnClaim,
   settledClaim,
 } from "./ownership";
-import { changedFlags, changedProperties, type DetailedDiff, type Diff, replacements } from "./task-claim";
+import {
+  type ClaimKind,
+  changedFlags,
+  changedProperties,
+  type DetailedDiff,
+  type Diff,
+  replacements,
+} from "./task-claim";
 import {
   describe,
   factsOf,
   finishedMeanwhile,
+  type Held,
   type Holder,
   isFinished,
   type LifecycleContext,
   readTask,
+  TASKS,
   type TaskFacts,
 } from "./task-facts";
+
+/** Tasks, assigned through Operations Manager; WorkItemAssignment runs the same rules over Work Center. */
+export const TASK_ASSIGNMENT: ClaimKind = { what: "TaskAssignment", desk: TASKS };
 
 export type { TaskAssignmentInputs } from "./inputs";
 
@@ -73,8 +85,9 @@ export function diffTaskAssignment(
   olds: StoredTaskAssignment,
   news: TaskAssignmentInputs,
   configuredUrl?: string,
+  kind: ClaimKind = TASK_ASSIGNMENT,
 ): Diff {
-  const { properties: _, ...diff } = detailedDiffTaskAssignment(olds, news, configuredUrl);
+  const { properties: _, ...diff } = detailedDiffTaskAssignment(olds, news, configuredUrl, kind);
   return diff;
 }
 
@@ -83,17 +96,18 @@ export function detailedDiffTaskAssignment(
   olds: StoredTaskAssignment,
   news: TaskAssignmentInputs,
   configuredUrl?: string,
+  kind: ClaimKind = TASK_ASSIGNMENT,
 ): DetailedDiff {
   const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
   const reassign = assigneeChanged(olds, news);
   if (reassign) {
     const next = news.user ?? news.userId;
     const shown = next === UNKNOWN ? "a user not known until the resources it comes from are updated" : next;
-    reasons.push(`TaskAssignment: the assignee changes from ${olds.assignee} to ${shown}`);
+    reasons.push(`${kind.what}: the assignee changes from ${olds.assignee} to ${shown}`);
   }
   const drift =
     replaces.length === 0 && !unknown && !reassign
-      ? driftChange("TaskAssignment", "assignment", olds, assigneeOf(olds), news)
+      ? driftChange(kind.what, "assignment", olds, assigneeOf(olds), news, kind.desk.noun)
       : undefined;
   if (drift) reasons.push(drift);
   const flags = changedFlags(olds, news, FLAGS, DEFAULTS);
@@ -104,13 +118,12 @@ export function detailedDiffTaskAssignment(
 }
 
 /** The account the inputs name: looked up by username, or taken as given by id. */
-async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInputs): Promise<Holder> {
+async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInputs, what: string): Promise<Holder> {
   if (inputs.userId !== undefined) return { id: inputs.userId };
   const username = inputs.user as string;
   const account = await ctx.client.findAccount(username, ctx.call);
-  if (!account)
-    throw new Error(`TaskAssignment: IAP at ${ctx.platformUrl} has no account with the username "${username}"`);
-  if (account.inactive) throw new Error(`TaskAssignment: the IAP account "${username}" is inactive`);
+  if (!account) throw new Error(`${what}: IAP at ${ctx.platformUrl} has no account with the username "${username}"`);
+  if (account.inactive) throw new Error(`${what}: the IAP account "${username}" is inactive`);
   return { id: account.id, username: account.username };
 }
 
@@ -123,16 +136,20 @@ async function resolveAssignee(ctx: LifecycleContext, inputs: TaskAssignmentInpu
 async function assign(
   ctx: LifecycleContext,
   inputs: TaskAssignmentInputs,
-  context: "new" | "drift" = "new",
-): Promise<{ task: Task; assignee: Holder; adopted: boolean; finished?: boolean }> {
-  const assignee = await resolveAssignee(ctx, inputs);
+  context: "new" | "drift",
+  kind: ClaimKind,
+): Promise<{ task: Held; assignee: Holder; adopted: boolean; finished?: boolean }> {
+  const { what, desk } = kind;
+  const assignee = await resolveAssignee(ctx, inputs, what);
   const send = () =>
-    write(`TaskAssignment: the assignment of task ${inputs.taskId} to ${holderName(assignee)}`, () =>
-      ctx.client.assignTask(inputs.taskId, assignee.id, ctx.call),
+    write(
+      `${what}: the assignment of ${desk.noun} ${inputs.taskId} to ${holderName(assignee)}`,
+      () => desk.assign(ctx, inputs.taskId, assignee.id),
+      desk.noun,
     );
   try {
     // Assigning replaces whoever holds the task: that is what an assignment is for.
-    const got = await acquire(ctx, "TaskAssignment", inputs, assignee, send, send, context);
+    const got = await acquire<Held>(ctx, what, inputs, assignee, send, send, context, desk);
     const username = assignee.username ?? (sameUser(got.task.owner, assignee) ? got.task.owner?.username : undefined);
     return { ...got, assignee: { id: assignee.id, username } };
   } catch (error) {
@@ -161,7 +178,7 @@ function pickInputs(inputs: StoredTaskAssignment | TaskAssignmentInputs): TaskAs
 function stateOf(
   ctx: LifecycleContext,
   inputs: TaskAssignmentInputs,
-  task: Task,
+  task: Held,
   assignee: Holder,
   held: HeldClaim,
 ): TaskAssignmentState {
@@ -182,10 +199,13 @@ function stateOf(
 export async function createTaskAssignment(
   ctx: LifecycleContext,
   inputs: TaskAssignmentInputs,
+  kind: ClaimKind = TASK_ASSIGNMENT,
 ): Promise<TaskAssignmentState> {
-  const got = await assign(ctx, inputs);
+  const got = await assign(ctx, inputs, "new", kind);
   if (got.finished) {
-    throw new Error(`TaskAssignment: ${describe(got.task)} is ${got.task.status}: there is nothing left to assign`);
+    throw new Error(
+      `${kind.what}: ${describe(got.task, kind.desk.noun)} is ${got.task.status}: there is nothing left to assign`,
+    );
   }
   return stateOf(ctx, inputs, got.task, got.assignee, heldClaim(got.task, got.assignee, got.adopted));
 }
@@ -193,14 +213,15 @@ export async function createTaskAssignment(
 export async function readTaskAssignment(
   ctx: LifecycleContext,
   state: StoredTaskAssignment,
+  kind: ClaimKind = TASK_ASSIGNMENT,
 ): Promise<TaskAssignmentState | undefined> {
-  const task = await readTask(ctx, state.taskId);
+  const task = await kind.desk.read(ctx, state.taskId, state);
   if (!task) return undefined;
   return refreshed(ctx, state, task);
 }
 
 /** `state` with the task's facts as IAP has them now; which claim is this resource's is kept. */
-function refreshed(ctx: LifecycleContext, state: StoredTaskAssignment, task: Task): TaskAssignmentState {
+function refreshed(ctx: LifecycleContext, state: StoredTaskAssignment, task: Held): TaskAssignmentState {
   const facts = factsOf(task, [assigneeOf(state)]);
   return {
     ...pickInputs(state),
@@ -221,10 +242,12 @@ export async function updateTaskAssignment(
   ctx: LifecycleContext,
   stored: StoredTaskAssignment,
   news: TaskAssignmentInputs,
+  kind: ClaimKind = TASK_ASSIGNMENT,
 ): Promise<TaskAssignmentState> {
+  const { what, desk } = kind;
   const possible = stored.status === undefined;
-  const olds = possible ? await readTaskAssignment(ctx, stored) : (stored as TaskAssignmentState);
-  if (!olds) throw new Error(`TaskAssignment: task ${stored.taskId} no longer exists on ${ctx.platformUrl}`);
+  const olds = possible ? await readTaskAssignment(ctx, stored, kind) : (stored as TaskAssignmentState);
+  if (!olds) throw new Error(`${what}: ${desk.noun} ${stored.taskId} no longer exists on ${ctx.platformUrl}`);
   const { taskId: _t, user: _u, userId: _i, releaseOnDestroy: _r, adopt: _a, onDrift: _d, baseUrl: _b, ...kept } = olds;
   const recorded: TaskAssignmentState = { ...pickInputs(news), ...kept };
   if (isFinished(olds.status)) return recorded;
@@ -232,21 +255,25 @@ export async function updateTaskAssignment(
     if (!needsAssignment(olds)) return recorded;
     const onDrift: OnDrift = possible ? "reclaim" : news.onDrift;
     if (onDrift === "ignore") return recorded;
-    if (onDrift === "fail") throw driftRefusal("TaskAssignment", olds, assigneeOf(olds));
+    if (onDrift === "fail") throw driftRefusal(what, olds, assigneeOf(olds), desk.noun);
   }
   try {
-    const got = await assign(ctx, news, possible || assigneeChanged(olds, news) ? "new" : "drift");
+    const got = await assign(ctx, news, possible || assigneeChanged(olds, news) ? "new" : "drift", kind);
     if (got.finished) return refreshed(ctx, recorded, got.task);
     return stateOf(ctx, news, got.task, got.assignee, heldClaim(got.task, got.assignee, got.adopted));
   } catch (error) {
     if (error instanceof OutcomeUnknownError) throw error;
-    return refreshed(ctx, recorded, await finishedMeanwhile(ctx, news.taskId, error));
+    return refreshed(ctx, recorded, await finishedMeanwhile<Held>(ctx, news.taskId, error, desk));
   }
 }
 
 /** Releases the task if IAP still shows the assignee's claim this resource made, and it is open. */
-export async function deleteTaskAssignment(ctx: LifecycleContext, state: StoredTaskAssignment): Promise<void> {
-  await releaseOwnClaim(ctx, "TaskAssignment", state, async () => assigneeOf(state));
+export async function deleteTaskAssignment(
+  ctx: LifecycleContext,
+  state: StoredTaskAssignment,
+  kind: ClaimKind = TASK_ASSIGNMENT,
+): Promise<void> {
+  await releaseOwnClaim(ctx, kind.what, state, async () => assigneeOf(state), kind.desk);
 }
 
 /**

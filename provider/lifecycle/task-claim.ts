@@ -1,7 +1,7 @@
 // TaskClaim: "the account this stack runs as holds task X, by a claim this resource made (or
 // adopted)". The rules, as plain functions over the SDK client, with no Pulumi import: the dynamic
 // provider (dynamic/host.ts) adapts them, and a native provider can serve the same functions.
-import { sameUser, type Task, TaskStateError } from "../../sdk";
+import { sameUser, TaskStateError } from "../../sdk";
 import { platformOf } from "../base-url";
 import { type CheckOutcome, checkTaskClaimInputs, type OnDrift, type TaskClaimInputs, UNKNOWN } from "./inputs";
 import { OutcomeUnknownError, write } from "./outcome";
@@ -17,14 +17,29 @@ import {
   settledClaim,
 } from "./ownership";
 import {
+  type Desk,
   describe,
   factsOf,
   finishedMeanwhile,
+  type Held,
   type Holder,
   type LifecycleContext,
   readTask,
+  TASKS,
   type TaskFacts,
 } from "./task-facts";
+
+/**
+ * What a claim resource claims: Operations Manager tasks (TaskClaim) or Work Center items
+ * (WorkItemClaim, work-item-claim.ts). The rules below are written once, over a desk.
+ */
+export interface ClaimKind {
+  /** The resource's name in messages, e.g. "TaskClaim". */
+  readonly what: string;
+  readonly desk: Desk;
+}
+
+export const TASK_CLAIM: ClaimKind = { what: "TaskClaim", desk: TASKS };
 
 export type { TaskClaimInputs } from "./inputs";
 
@@ -166,8 +181,13 @@ export function changedProperties(
  * show every library upgrade as an update). Release before re-claiming on replacement: claiming the
  * same task first and then releasing the old resource would leave it unclaimed.
  */
-export function diffTaskClaim(olds: StoredTaskClaim, news: TaskClaimInputs, configuredUrl?: string): Diff {
-  const { properties: _, ...diff } = detailedDiffTaskClaim(olds, news, configuredUrl);
+export function diffTaskClaim(
+  olds: StoredTaskClaim,
+  news: TaskClaimInputs,
+  configuredUrl?: string,
+  kind: ClaimKind = TASK_CLAIM,
+): Diff {
+  const { properties: _, ...diff } = detailedDiffTaskClaim(olds, news, configuredUrl, kind);
   return diff;
 }
 
@@ -176,11 +196,14 @@ export function detailedDiffTaskClaim(
   olds: StoredTaskClaim,
   news: TaskClaimInputs,
   configuredUrl?: string,
+  kind: ClaimKind = TASK_CLAIM,
 ): DetailedDiff {
   const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
   const flags = changedFlags(olds, news, TASK_CLAIM_FLAGS, DEFAULTS);
   const drift =
-    replaces.length === 0 && !unknown ? driftChange("TaskClaim", "claim", olds, claimantOf(olds), news) : undefined;
+    replaces.length === 0 && !unknown
+      ? driftChange(kind.what, "claim", olds, claimantOf(olds), news, kind.desk.noun)
+      : undefined;
   if (drift) reasons.push(drift);
   return {
     changes: replaces.length > 0 || unknown || flags.length > 0 || drift !== undefined,
@@ -196,41 +219,50 @@ export function detailedDiffTaskClaim(
  * when another holds it). A claim or assign whose outcome is unknown fails with
  * OutcomeUnknownError, which the caller completes with what state should record.
  */
-function claimFor(ctx: LifecycleContext, inputs: TaskClaimInputs, me: Holder, context: "new" | "drift" = "new") {
-  const takeOver = (task: Task): Promise<Task> => {
+function claimFor(
+  ctx: LifecycleContext,
+  inputs: TaskClaimInputs,
+  me: Holder,
+  context: "new" | "drift",
+  kind: ClaimKind,
+) {
+  const { what, desk } = kind;
+  const takeOver = async (task: Held): Promise<Held> => {
     if (!inputs.takeOver) {
       const owner = task.owner?.username ?? task.owner?.id;
       const since = task.claimTime ? ` since ${task.claimTime}` : "";
       throw new Error(
-        `TaskClaim: ${describe(task)} is claimed by ${owner}${since}. Set takeOver: true to take it over, or ask them ` +
+        `${what}: ${describe(task, desk.noun)} is claimed by ${owner}${since}. Set takeOver: true to take it over, or ask them ` +
           'to release it (nothing was sent); for a claim they made after this resource\'s, onDrift: "ignore" leaves it.',
       );
     }
-    return write(`TaskClaim: the take-over of task ${inputs.taskId} (assigned to ${me.username ?? me.id})`, () =>
-      ctx.client.assignTask(inputs.taskId, me.id, ctx.call),
+    return write(`${what}: the take-over of ${desk.noun} ${inputs.taskId} (assigned to ${me.username ?? me.id})`, () =>
+      desk.assign(ctx, inputs.taskId, me.id),
     );
   };
-  const claim = async (): Promise<Task> => {
+  const claim = async (): Promise<Held> => {
     try {
-      return await write(`TaskClaim: the claim of task ${inputs.taskId}`, () =>
-        ctx.client.claimTask(inputs.taskId, ctx.call),
+      return await write(
+        `${what}: the claim of ${desk.noun} ${inputs.taskId}`,
+        () => desk.claim(ctx, inputs.taskId),
+        desk.noun,
       );
     } catch (error) {
       // A person claimed it between our read and our claim.
       if (error instanceof TaskStateError && error.reason === "claimed-by-another") {
-        const task = await readTask(ctx, inputs.taskId);
+        const task = await desk.read(ctx, inputs.taskId);
         if (task?.owner) return takeOver(task);
       }
       throw error;
     }
   };
-  return acquire(ctx, "TaskClaim", inputs, me, claim, takeOver, context);
+  return acquire<Held>(ctx, what, inputs, me, claim, takeOver, context, desk);
 }
 
 function stateOf(
   ctx: LifecycleContext,
   inputs: TaskClaimInputs,
-  task: Task,
+  task: Held,
   claimant: Holder,
   held: HeldClaim,
 ): TaskClaimState {
@@ -271,12 +303,18 @@ function possibleClaim(ctx: LifecycleContext, inputs: TaskClaimInputs, claimant:
  * A refused claim leaves nothing in state; a claim whose outcome is unknown fails with
  * OutcomeUnknownError recording a possible claim.
  */
-export async function createTaskClaim(ctx: LifecycleContext, inputs: TaskClaimInputs): Promise<TaskClaimState> {
+export async function createTaskClaim(
+  ctx: LifecycleContext,
+  inputs: TaskClaimInputs,
+  kind: ClaimKind = TASK_CLAIM,
+): Promise<TaskClaimState> {
   const me = await whoWeAre(ctx);
   try {
-    const got = await claimFor(ctx, inputs, me);
+    const got = await claimFor(ctx, inputs, me, "new", kind);
     if (got.finished) {
-      throw new Error(`TaskClaim: ${describe(got.task)} is ${got.task.status}: there is nothing left to claim`);
+      throw new Error(
+        `${kind.what}: ${describe(got.task, kind.desk.noun)} is ${got.task.status}: there is nothing left to claim`,
+      );
     }
     return stateOf(ctx, inputs, got.task, me, heldClaim(got.task, me, got.adopted));
   } catch (error) {
@@ -289,14 +327,15 @@ export async function createTaskClaim(ctx: LifecycleContext, inputs: TaskClaimIn
 export async function readTaskClaim(
   ctx: LifecycleContext,
   state: StoredTaskClaim,
+  kind: ClaimKind = TASK_CLAIM,
 ): Promise<TaskClaimState | undefined> {
-  const task = await readTask(ctx, state.taskId);
+  const task = await kind.desk.read(ctx, state.taskId, state);
   if (!task) return undefined;
   return refreshed(ctx, state, task, await claimantFor(ctx, state));
 }
 
 /** `state` with the task's facts as IAP has them now; which claim is this resource's is kept. */
-function refreshed(ctx: LifecycleContext, state: StoredTaskClaim, task: Task, claimant: Holder): TaskClaimState {
+function refreshed(ctx: LifecycleContext, state: StoredTaskClaim, task: Held, claimant: Holder): TaskClaimState {
   const facts = factsOf(task, [claimant]);
   return {
     ...pickInputs(state),
@@ -317,26 +356,28 @@ export async function updateTaskClaim(
   ctx: LifecycleContext,
   stored: StoredTaskClaim,
   news: TaskClaimInputs,
+  kind: ClaimKind = TASK_CLAIM,
 ): Promise<TaskClaimState> {
+  const { what, desk } = kind;
   const possible = stored.status === undefined;
   // A possible claim is settled first: it may be ours already, or its task finished meanwhile.
-  const olds = possible ? await readTaskClaim(ctx, stored) : (stored as TaskClaimState);
-  if (!olds) throw new Error(`TaskClaim: task ${stored.taskId} no longer exists on ${ctx.platformUrl}`);
+  const olds = possible ? await readTaskClaim(ctx, stored, kind) : (stored as TaskClaimState);
+  if (!olds) throw new Error(`${what}: ${desk.noun} ${stored.taskId} no longer exists on ${ctx.platformUrl}`);
   const claimant = await claimantFor(ctx, olds);
   const recorded = refreshedInputs(olds, news);
   if (!needsClaim(olds)) return recorded;
   const onDrift: OnDrift = possible ? "reclaim" : news.onDrift;
   if (onDrift === "ignore") return recorded;
-  if (onDrift === "fail") throw driftRefusal("TaskClaim", olds, claimant);
+  if (onDrift === "fail") throw driftRefusal(what, olds, claimant, desk.noun);
   const me = await whoWeAre(ctx);
   try {
-    const got = await claimFor(ctx, news, me, possible ? "new" : "drift");
+    const got = await claimFor(ctx, news, me, possible ? "new" : "drift", kind);
     if (got.finished) return refreshed(ctx, recorded, got.task, claimant);
     return stateOf(ctx, news, got.task, me, heldClaim(got.task, me, got.adopted));
   } catch (error) {
     if (error instanceof OutcomeUnknownError) throw error.recording(possibleClaim(ctx, news, me));
     // Approved since the last refresh: nothing is left to hold, and that is no error.
-    return refreshed(ctx, recorded, await finishedMeanwhile(ctx, news.taskId, error), claimant);
+    return refreshed(ctx, recorded, await finishedMeanwhile<Held>(ctx, news.taskId, error, desk), claimant);
   }
 }
 
@@ -350,8 +391,12 @@ function refreshedInputs(state: TaskClaimState, news: TaskClaimInputs): TaskClai
  * Releases the task if IAP still shows the claim this resource made and it is open;
  * `releaseOnDestroy: false` and an adopted claim leave it held.
  */
-export async function deleteTaskClaim(ctx: LifecycleContext, state: StoredTaskClaim): Promise<void> {
-  await releaseOwnClaim(ctx, "TaskClaim", state, () => claimantFor(ctx, state));
+export async function deleteTaskClaim(
+  ctx: LifecycleContext,
+  state: StoredTaskClaim,
+  kind: ClaimKind = TASK_CLAIM,
+): Promise<void> {
+  await releaseOwnClaim(ctx, kind.what, state, () => claimantFor(ctx, state), kind.desk);
 }
 
 /**

@@ -29,9 +29,12 @@ import {
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import type { LifecycleContext } from "../lifecycle/task-facts";
-import { checkedAgain, defined, type Placed, ProviderSession } from "../provider-session";
+import { checkedAgain, defined, type Placed as PlacedThing, ProviderSession } from "../provider-session";
 import { FIND_TASK, GET_TASK, INPUTS, TASK_ASSIGNMENT, TASK_CLAIM } from "./schema";
 import { hasUnknown, type Plain, UNKNOWN, unwrap, wrap } from "./values";
+
+/** The native plugin serves task resources: their id is a task id. */
+type Placed = PlacedThing & { taskId: string };
 
 /** How a property differs, as the engine's PropertyDiff.Kind numbers it. */
 export enum DiffKind {

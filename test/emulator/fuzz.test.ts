@@ -28,6 +28,15 @@ const ROUTES: [string, string][] = [
   ["POST", "/operations-manager/jobs/start"],
   ["GET", "/operations-manager/jobs/:jobId/tasks/:taskKey/manual-controller"],
   ["POST", "/operations-manager/jobs/:jobId/tasks/:taskKey/finish"],
+  ["GET", "/work-center-service/work-items"],
+  ["POST", "/work-center-service/work-items/search"],
+  ["POST", "/work-center-service/work-items/count"],
+  ["GET", "/work-center-service/work-items/:id"],
+  ["PATCH", "/work-center-service/work-items/:id/claim"],
+  ["PATCH", "/work-center-service/work-items/:id/release"],
+  ["PATCH", "/work-center-service/work-items/:id/assign"],
+  ["PATCH", "/work-center-service/work-items/:id/complete"],
+  ["PATCH", "/work-center-service/work-items/:id/cancel"],
 ];
 
 const WELL_FORMED: Record<string, RegExp> = {
@@ -35,6 +44,7 @@ const WELL_FORMED: Record<string, RegExp> = {
   taskId: /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/,
   jobId: /^[0-9a-fA-F]{24}$/,
   taskKey: /^[0-9a-fA-F]{1,4}$/,
+  id: /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/,
 };
 
 /** Path parameters: well-formed (known or not), and junk, sent raw (invalid escapes included). */
@@ -81,6 +91,24 @@ const body = fc.oneof(
         userId: fc.oneof(fc.stringMatching(/^[0-9a-f]{24}$/), fc.jsonValue({ maxDepth: 1 })),
         workflow: fc.oneof(fc.constant("Change approval"), fc.jsonValue({ maxDepth: 1 })),
         options: fc.jsonValue({ maxDepth: 2 }),
+        // Work Center's bodies: search filters, paging, assign's owner, complete's response.
+        filters: fc.oneof(
+          fc.array(
+            fc.record({
+              field: fc.constantFrom("name", "owner", "createdAt", "executionName", "nope"),
+              operator: fc.constantFrom("equals", "contains", "in", "before", "after", "like"),
+              value: fc.jsonValue({ maxDepth: 1 }),
+            }),
+            { maxLength: 3 },
+          ),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+        sort: fc.jsonValue({ maxDepth: 2 }),
+        skip: fc.jsonValue({ maxDepth: 0 }),
+        limit: fc.jsonValue({ maxDepth: 0 }),
+        owner: fc.oneof(fc.stringMatching(/^[0-9a-f]{24}$/), fc.jsonValue({ maxDepth: 1 })),
+        finishState: fc.jsonValue({ maxDepth: 1 }),
+        variables: fc.jsonValue({ maxDepth: 1 }),
         taskData: fc.oneof(
           fc.record({
             finish_state: fc.constantFrom("success", "failure", "maybe"),

@@ -128,3 +128,30 @@ test("gitops-pipeline: plan on a pull request, apply on merge, exit codes a CI s
     expect(refused.stderr).toMatch(/Pipeline failed: .*is claimed by alice since/);
   });
 });
+
+test("agent-approval: finds the agent session's work item, up holds it for the pipeline, destroy releases it", async () => {
+  const agent = (
+    await admin().searchWorkItems({ filters: [{ field: "triggerType", operator: "equals", value: "agent" }] })
+  ).items[0];
+  const sessionId = agent?.execution?.id as string;
+  await withSandbox(async (sandbox) => {
+    const project = sandbox.copyProject(path.join(REPO_ROOT, "examples", "agent-approval"));
+    fs.rmSync(path.join(project, "Pulumi.dev.yaml"));
+    await configure(sandbox, project, [
+      ["itential:baseUrl", emulator().url],
+      ["itential:username", C.pipeline.username],
+      ["itential:password", C.pipeline.password, true],
+      ["sessionId", sessionId],
+    ]);
+    await sandbox.cliOk(["up", "--yes", "--skip-preview"], project);
+    const outputs = parseCliJson<Record<string, string>>(await sandbox.cliOk(["stack", "output", "--json"], project));
+    expect(outputs).toMatchObject({
+      workItemId: agent?.id,
+      owner: "svc-pipeline",
+      status: "pending",
+      executionId: sessionId,
+    });
+    await sandbox.cliOk(["destroy", "--yes", "--skip-preview"], project);
+    expect((await admin().getWorkItem(agent?.id as string)).owner).toBeUndefined();
+  });
+});

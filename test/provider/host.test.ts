@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { ConfigurationError, type ProviderSettings, resolveSettings } from "../../provider/config";
-import { configure, taskAssignment, taskClaim } from "../../provider/dynamic/host";
+import { configure, taskAssignment, taskClaim, workItemClaim } from "../../provider/dynamic/host";
 import { PlatformClients } from "../../provider/platform-clients";
 import { PROVIDER_NAME_KEY } from "../../provider/provider-keys";
 import { useEmulatorProcess } from "../support/emulator-process";
@@ -336,4 +336,65 @@ test("nothing invalid reaches the network: check refuses it, and create and upda
   expect(refused.claim).toBeGreaterThan(100);
   expect(refused.assignment).toBeGreaterThan(100);
   expect(await requestsSince(emulator())).toEqual([]);
+});
+
+describe("WorkItemClaim through the dynamic host", () => {
+  const freshItem = () => `7f1c2d3e-4a5b-4c6d-8e9f-${(++fresh).toString(16).padStart(12, "0")}`;
+
+  test("check: workItemId is its key; a second WorkItemClaim on one item is refused; a task of the same id is another thing", async () => {
+    configureWith(pipelineConfig());
+    const id = freshItem();
+    expect((await workItemClaim.check({}, { workItemId: id })).failures).toEqual([]);
+    expect((await workItemClaim.check({}, { workItemId: id.toUpperCase() })).failures).toEqual([
+      {
+        property: "workItemId",
+        reason: expect.stringContaining(
+          `names work item ${id.toUpperCase()}, which another WorkItemClaim of this stack`,
+        ),
+      },
+    ]);
+    expect((await taskClaim.check({}, { taskId: id })).failures).toEqual([]);
+    expect((await workItemClaim.check({}, { taskId: freshItem() })).failures.map((f) => f.property)).toEqual([
+      "workItemId",
+    ]);
+    expect(
+      (await workItemClaim.check({}, { workItemId: freshItem(), baseUrl: "https://elsewhere.example" })).failures,
+    ).toEqual([{ property: "baseUrl", reason: expect.any(String) }]);
+  });
+
+  test("create answers the work item's id; read and delete go to Work Center; a gone item drops from state", async () => {
+    configureWith(pipelineConfig());
+    const admin = clientAs(emulator(), "admin");
+    const { items } = await admin.searchWorkItems({
+      filters: [{ field: "triggerType", operator: "equals", value: "agent" }],
+    });
+    const id = items[0]?.id as string;
+    await clearRequests(emulator());
+    const created = await workItemClaim.create({
+      workItemId: id,
+      takeOver: false,
+      releaseOnDestroy: true,
+      ...OWNERSHIP,
+    });
+    expect(created.id).toBe(id);
+    expect(created.outs).toMatchObject({ workItemId: id, owner: "svc-pipeline", name: "Approve agent remediation" });
+    expect(Object.values(created.outs).every((v) => v !== undefined)).toBe(true);
+    expect(await workItemClaim.read(id, created.outs)).toEqual({ id, props: created.outs });
+    await workItemClaim.delete(id, created.outs);
+    const writes = (await requestsSince(emulator())).filter((r) => r.startsWith("PATCH"));
+    expect(writes).toEqual([
+      `PATCH /work-center-service/work-items/${id}/claim`,
+      `PATCH /work-center-service/work-items/${id}/release`,
+    ]);
+    await emulator().reset();
+    expect(await workItemClaim.read(id, created.outs)).toEqual({ id: "", props: {} });
+  });
+
+  test("a failure names the operation and the work item", async () => {
+    configureWith(pipelineConfig());
+    const id = freshItem();
+    await expect(
+      workItemClaim.create({ workItemId: id, takeOver: false, releaseOnDestroy: true, ...OWNERSHIP }),
+    ).rejects.toThrow(new RegExp(`^WorkItemClaim: work item ${id} does not exist on .*findWorkItem finds one by name`));
+  });
 });

@@ -25,7 +25,7 @@ pulumi.runtime.setMocks(
 );
 
 // Imported after the mocks are set, as Pulumi's testing guide asks.
-import { TaskAssignment, TaskClaim } from "../../provider";
+import { TaskAssignment, TaskClaim, WorkItemAssignment, WorkItemClaim } from "../../provider";
 import { storedProvider } from "../../provider/dynamic/stored-provider";
 
 const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
@@ -48,6 +48,29 @@ test("TaskAssignment likewise", async () => {
   const sent = created.find((r) => r.name === "approver");
   expect(sent?.type).toBe("pulumi-nodejs:dynamic/itential:TaskAssignment");
   expect(Object.keys(sent?.inputs ?? {}).sort()).toEqual(["__provider", "releaseOnDestroy", "taskId", "user"]);
+});
+
+test("WorkItemClaim sends workItemId under its own type token, with its own provider module", async () => {
+  const claim = new WorkItemClaim("agent-approval", { workItemId: TASK, onDrift: "fail" });
+  expect(await value(claim.owner)).toBe("svc-pipeline");
+  expect(await value(claim.workItemId)).toBe(TASK);
+  const sent = created.find((r) => r.name === "agent-approval");
+  expect(sent?.type).toBe("pulumi-nodejs:dynamic/itential:WorkItemClaim");
+  expect(Object.keys(sent?.inputs ?? {}).sort()).toEqual(["__provider", "onDrift", "workItemId"]);
+  expect(sent?.inputs.__provider).toBe(
+    'exports.handler = () => require("pulumi-itential/dist/provider/dynamic/work-item-claim-provider.js");\n',
+  );
+});
+
+test("WorkItemAssignment likewise, with its own provider module", async () => {
+  const assignment = new WorkItemAssignment("agent-approver", { workItemId: TASK, user: "alice" });
+  expect(await value(assignment.workItemId)).toBe(TASK);
+  const sent = created.find((r) => r.name === "agent-approver");
+  expect(sent?.type).toBe("pulumi-nodejs:dynamic/itential:WorkItemAssignment");
+  expect(Object.keys(sent?.inputs ?? {}).sort()).toEqual(["__provider", "user", "workItemId"]);
+  expect(sent?.inputs.__provider).toBe(
+    'exports.handler = () => require("pulumi-itential/dist/provider/dynamic/work-item-assignment-provider.js");\n',
+  );
 });
 
 test("__provider is a require of the kind's provider module by package path, the same for every resource", async () => {
@@ -87,7 +110,7 @@ describe("the stored __provider, evaluated as Pulumi's provider process does (re
     return dir;
   };
 
-  test.each(["taskClaim", "taskAssignment"] as const)(
+  test.each(["taskClaim", "taskAssignment", "workItemClaim", "workItemAssignment"] as const)(
     "%s: gives the provider object where the library is installed",
     (kind) => {
       const program = tempDir();

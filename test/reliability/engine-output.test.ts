@@ -34,3 +34,16 @@ test("a resource recorded with init errors: its reasons, not the engine's count"
 test("no diagnostics for a TaskClaim: the engine's last error line", () => {
   expect(providerError("Diagnostics:\n  pulumi:pulumi:Stack (s):\n    error: update failed\n")).toBe("update failed");
 });
+
+test("a WorkItemClaim's error is read the same way", () => {
+  const text = [
+    "Diagnostics:",
+    "  pulumi:pulumi:Stack (e2e-cell-1):",
+    "    error: update failed",
+    "",
+    "  pulumi-nodejs:dynamic/itential:WorkItemClaim (claim-0):",
+    `    error: WorkItemClaim delete (work item ${TASK}): GET /w/${TASK} failed with HTTP 503`,
+    "",
+  ].join("\n");
+  expect(providerError(text)).toBe(`WorkItemClaim delete (work item ${TASK}): GET /w/${TASK} failed with HTTP 503`);
+});

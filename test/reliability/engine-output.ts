@@ -1,4 +1,4 @@
-// Reading the engine's output: what the provider said about a TaskClaim when a run failed.
+// Reading the engine's output: what the provider said about a TaskClaim (or WorkItemClaim) when a run failed.
 
 /**
  * The provider's own message for a TaskClaim in the engine's output (its diagnostics block, where
@@ -8,7 +8,7 @@ export function providerError(text: string): string {
   const lines = text.split("\n");
   const messages = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
-    if (!/^\s+pulumi-nodejs:dynamic\/itential:TaskClaim \(/.test(lines[i] as string)) continue;
+    if (!/^\s+pulumi-nodejs:dynamic\/itential:(TaskClaim|WorkItemClaim) \(/.test(lines[i] as string)) continue;
     for (let j = i + 1; j < lines.length && /^\s{4}/.test(lines[j] as string); j++) {
       const line = (lines[j] as string).trim();
       // A resource recorded with init errors reads "error: 1 error occurred:", then "* <reason>" lines.

@@ -1,15 +1,17 @@
 // The faults the matrix injects, as emulator fault specs. Every fault but "answer lost (once)" (and
 // a claim's first read in the "applied" cells) hits
-// every Operations Manager route the operation uses (the task reads and searches as well as the
-// claim or release), not login or whoami: a failing login only makes every run fail before it
+// every route of the API the resource uses (Operations Manager's for TaskClaim, Work Center's for
+// WorkItemClaim: the reads and searches as well as the claim or release), not login or whoami: a failing login only makes every run fail before it
 // sends anything, while a failing task route is where a claim's outcome becomes unknown.
 import type { FaultSpec } from "../../emulator";
 import { FAST_LIMITS } from "./lab";
 
 /** The request an operation exists for: the claim (create, update), the release (delete), the read. */
 export interface MainRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH";
   path: string;
+  /** The routes the resource uses: Operations Manager's (TaskClaim) or Work Center's (WorkItemClaim). */
+  routes?: string;
 }
 
 export interface FaultCase {
@@ -26,7 +28,10 @@ const EVERY_TASK_ROUTE = "/operations-manager/**";
 /** Past the request timeout, so every delayed request times out. */
 const PAST_TIMEOUT_MS = Number(FAST_LIMITS["itential:timeoutMs"]) * 2 + 500;
 
-const everywhere = (spec: Omit<FaultSpec, "path">): FaultSpec[] => [{ ...spec, path: EVERY_TASK_ROUTE }];
+const routesOf = (main?: MainRequest) => main?.routes ?? EVERY_TASK_ROUTE;
+const everywhere = (spec: Omit<FaultSpec, "path">, main?: MainRequest): FaultSpec[] => [
+  { ...spec, path: routesOf(main) },
+];
 
 /**
  * Every route fails, except that a claim's first read passes: the provider reads the task before
@@ -35,34 +40,34 @@ const everywhere = (spec: Omit<FaultSpec, "path">): FaultSpec[] => [{ ...spec, p
  * read that could settle its outcome) is lost: the unknown outcome state must record.
  */
 const afterTheRead = (main: MainRequest, spec: Omit<FaultSpec, "path">): FaultSpec[] =>
-  main.method === "POST" && main.path.endsWith("/claim")
+  main.method !== "GET" && main.path.endsWith("/claim")
     ? [
-        { ...spec, method: "POST", path: EVERY_TASK_ROUTE },
-        { ...spec, method: "GET", path: EVERY_TASK_ROUTE, skip: 1 },
+        { ...spec, method: main.method, path: routesOf(main) },
+        { ...spec, method: "GET", path: routesOf(main), skip: 1 },
       ]
-    : everywhere(spec);
+    : everywhere(spec, main);
 
 export const FAULTS: readonly FaultCase[] = [
   {
     name: "latency past the timeout",
-    specs: () => everywhere({ kind: "latency", delayMs: PAST_TIMEOUT_MS }),
+    specs: (main) => everywhere({ kind: "latency", delayMs: PAST_TIMEOUT_MS }, main),
     recoverable: false,
     settleMs: PAST_TIMEOUT_MS + 500,
   },
-  { name: "connection reset", specs: () => everywhere({ kind: "reset" }), recoverable: false },
+  { name: "connection reset", specs: (main) => everywhere({ kind: "reset" }, main), recoverable: false },
   {
     name: "429, Retry-After 1 s (twice)",
-    specs: () => everywhere({ kind: "status", status: 429, retryAfterSeconds: 1, times: 2 }),
+    specs: (main) => everywhere({ kind: "status", status: 429, retryAfterSeconds: 1, times: 2 }, main),
     recoverable: true,
   },
-  { name: "500", specs: () => everywhere({ kind: "status", status: 500 }), recoverable: false },
-  { name: "502", specs: () => everywhere({ kind: "status", status: 502 }), recoverable: false },
-  { name: "503", specs: () => everywhere({ kind: "status", status: 503 }), recoverable: false },
-  { name: "malformed JSON", specs: () => everywhere({ kind: "malformed" }), recoverable: false },
-  { name: "truncated body", specs: () => everywhere({ kind: "truncated" }), recoverable: false },
+  { name: "500", specs: (main) => everywhere({ kind: "status", status: 500 }, main), recoverable: false },
+  { name: "502", specs: (main) => everywhere({ kind: "status", status: 502 }, main), recoverable: false },
+  { name: "503", specs: (main) => everywhere({ kind: "status", status: 503 }, main), recoverable: false },
+  { name: "malformed JSON", specs: (main) => everywhere({ kind: "malformed" }, main), recoverable: false },
+  { name: "truncated body", specs: (main) => everywhere({ kind: "truncated" }, main), recoverable: false },
   {
     name: "fail 2, then succeed (reset)",
-    specs: () => everywhere({ kind: "reset", times: 2 }),
+    specs: (main) => everywhere({ kind: "reset", times: 2 }, main),
     recoverable: true,
   },
   {
@@ -85,7 +90,7 @@ export const FAULTS: readonly FaultCase[] = [
     // Not in the list: a proxy or an IAP still starting answers 404 for a route it does not
     // serve yet. It must not be read as "the task is gone".
     name: "404 from a proxy",
-    specs: () => everywhere({ kind: "status", status: 404 }),
+    specs: (main) => everywhere({ kind: "status", status: 404 }, main),
     recoverable: false,
   },
 ];

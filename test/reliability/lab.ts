@@ -1,4 +1,4 @@
-// A place to run TaskClaim stacks through the real engine and compare them with IAP's truth: an
+// A place to run TaskClaim (or WorkItemClaim) stacks through the real engine and compare them with IAP's truth: an
 // emulator process, a Pulumi sandbox (its own file backend), stacks whose inline programs use the
 // packed library, and readers for what state stores and what IAP holds. The fault matrix, the
 // races and the load run are built on it; it needs the e2e set-up (the CLI and the consumer
@@ -63,7 +63,13 @@ interface StoredResource {
   initErrors?: string[];
 }
 
-const TASK_CLAIM = "pulumi-nodejs:dynamic/itential:TaskClaim";
+/** What a stack holds: Operations Manager tasks (TaskClaim) or Work Center items (WorkItemClaim). */
+export type Subject = "TaskClaim" | "WorkItemClaim";
+
+const TYPE_OF: Record<Subject, string> = {
+  TaskClaim: "pulumi-nodejs:dynamic/itential:TaskClaim",
+  WorkItemClaim: "pulumi-nodejs:dynamic/itential:WorkItemClaim",
+};
 /** The same program as a project directory, for stacks that must run in processes of their own. */
 const PROGRAM_DIR = path.join(__dirname, "program");
 
@@ -111,9 +117,27 @@ export class Lab {
     return ids;
   }
 
-  /** Who holds each task in IAP, as its administrator reads it. */
-  async truth(taskIds: readonly string[]): Promise<Truth> {
+  /** Ids of the pending Work Center items named `name` (the demo seed's agent approval by default). */
+  async workItemIds(name = "Approve agent remediation"): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const item of this.admin().iterateWorkItems({
+      filters: [{ field: "name", operator: "equals", value: name }],
+    })) {
+      if (item.status === "pending") ids.push(item.id);
+    }
+    return ids;
+  }
+
+  /** Who holds each task (or, for WorkItemClaim, work item) in IAP, as its administrator reads it. */
+  async truth(taskIds: readonly string[], subject: Subject = "TaskClaim"): Promise<Truth> {
     const truth = new Map<string, string | undefined>();
+    if (subject === "WorkItemClaim") {
+      for (const id of taskIds) {
+        const owner = (await this.admin().getWorkItem(id)).owner;
+        truth.set(id, owner ? (await this.admin().getAccount(owner.id)).username : undefined);
+      }
+      return truth;
+    }
     for (let i = 0; i < taskIds.length; i += 20) {
       const batch = taskIds.slice(i, i + 20);
       const tasks = await Promise.all(batch.map((id) => this.admin().getTask(id, { dereference: ["metrics.owner"] })));
@@ -133,7 +157,7 @@ export class Lab {
   async stack(
     stackName: string,
     taskIds: readonly string[],
-    options: { account?: Account; config?: Record<string, string>; ownProcesses?: boolean } = {},
+    options: { account?: Account; config?: Record<string, string>; ownProcesses?: boolean; subject?: Subject } = {},
   ): Promise<Stack> {
     const account = options.account ?? CLAIMANT;
     const config: Record<string, { value: string; secret?: boolean }> = {
@@ -145,9 +169,10 @@ export class Lab {
     if (!options.ownProcesses) {
       return this.sandbox.inlineStack(
         async () => {
-          const { TaskClaim } = installedLibrary();
-          taskIds.forEach((taskId, i) => {
-            new TaskClaim(`claim-${i}`, { taskId });
+          const { TaskClaim, WorkItemClaim } = installedLibrary();
+          taskIds.forEach((id, i) => {
+            if (options.subject === "WorkItemClaim") new WorkItemClaim(`claim-${i}`, { workItemId: id });
+            else new TaskClaim(`claim-${i}`, { taskId: id });
           });
           return {};
         },
@@ -167,16 +192,16 @@ export class Lab {
     return stack;
   }
 
-  /** The TaskClaims `stack`'s state holds. */
-  async stored(stack: Stack): Promise<StoredClaim[]> {
+  /** The TaskClaims (or WorkItemClaims, keyed by their work item as `taskId`) `stack`'s state holds. */
+  async stored(stack: Stack, subject: Subject = "TaskClaim"): Promise<StoredClaim[]> {
     const state = await stack.exportStack();
     const resources = ((state.deployment as { resources?: StoredResource[] }).resources ?? []).filter(
-      (r) => r.type === TASK_CLAIM,
+      (r) => r.type === TYPE_OF[subject],
     );
     return resources.map((r) => {
       const o = r.outputs ?? {};
       return {
-        taskId: String(o.taskId),
+        taskId: String(subject === "WorkItemClaim" ? o.workItemId : o.taskId),
         owner: typeof o.owner === "string" ? o.owner : undefined,
         claimant: typeof o.claimant === "string" ? o.claimant : undefined,
         releaseOnDestroy: typeof o.releaseOnDestroy === "boolean" ? o.releaseOnDestroy : undefined,

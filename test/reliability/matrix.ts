@@ -1,13 +1,13 @@
-// The fault matrix: each operation (create, refresh, update, delete) of a TaskClaim stack run by
-// the real engine under each fault, then state compared with IAP's truth, then a follow-up run
+// The fault matrix: each operation (create, refresh, update, delete) of a TaskClaim stack, and the
+// create and delete of a WorkItemClaim stack (Work Center), run by the real engine under each fault, then state compared with IAP's truth, then a follow-up run
 // without faults that must converge. Each cell gets a fresh emulator state and a stack of its own.
 import type { Stack } from "@pulumi/pulumi/automation";
 import { DEFAULT_CREDENTIALS as C } from "../../emulator";
 import { convergence, disagreements } from "./consistency";
 import { FAULTS, type FaultCase, type MainRequest } from "./faults";
-import { CLAIMANT, Lab, outcomeOf, sleep } from "./lab";
+import { CLAIMANT, Lab, outcomeOf, type Subject, sleep } from "./lab";
 
-export const OPERATIONS = ["create", "refresh", "update", "delete"] as const;
+export const OPERATIONS = ["create", "refresh", "update", "delete", "work item create", "work item delete"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 interface OperationPlan {
@@ -19,7 +19,12 @@ interface OperationPlan {
   /** The run without faults that must converge, and where it converges to. */
   followUp(stack: Stack): Promise<unknown>;
   settled: "held" | "released";
+  /** What the stack holds (default TaskClaim). */
+  subject?: Subject;
 }
+
+const WORK_ITEMS = "/work-center-service/work-items";
+const WORK_CENTER_ROUTES = "/work-center-service/**";
 
 const claimPath = (taskId: string): MainRequest => ({
   method: "POST",
@@ -69,6 +74,27 @@ const PLANS: Record<Operation, OperationPlan> = {
     run: (stack) => stack.destroy(),
     followUp: (stack) => stack.destroy(),
     settled: "released",
+  },
+  // `up` of a new WorkItemClaim (an agent session's approval): the claim.
+  "work item create": {
+    prepare: async () => 0,
+    main: (id) => ({ method: "PATCH", path: `${WORK_ITEMS}/${id}/claim`, routes: WORK_CENTER_ROUTES }),
+    run: (stack) => stack.up(),
+    followUp: (stack) => stack.up(),
+    settled: "held",
+    subject: "WorkItemClaim",
+  },
+  // `destroy` of a held WorkItemClaim: the read, then the release.
+  "work item delete": {
+    prepare: async (_lab, stack) => {
+      await stack.up();
+      return 1;
+    },
+    main: (id) => ({ method: "PATCH", path: `${WORK_ITEMS}/${id}/release`, routes: WORK_CENTER_ROUTES }),
+    run: (stack) => stack.destroy(),
+    followUp: (stack) => stack.destroy(),
+    settled: "released",
+    subject: "WorkItemClaim",
   },
 };
 
@@ -124,10 +150,11 @@ async function injectedCount(lab: Lab, added: { id: string; times?: number | und
 
 export async function runCell(lab: Lab, cell: Cell, index: number): Promise<CellResult> {
   const plan = PLANS[cell.operation];
+  const subject = plan.subject ?? "TaskClaim";
   await lab.emulator.reset();
-  const [taskId] = await lab.taskIds();
+  const [taskId] = subject === "WorkItemClaim" ? await lab.workItemIds() : await lab.taskIds();
   if (!taskId) throw new Error("the emulator has no approval task");
-  const stack = await lab.stack(`cell-${index}`, [taskId]);
+  const stack = await lab.stack(`cell-${index}`, [taskId], { subject });
   let engineRuns = await plan.prepare(lab, stack, taskId);
 
   const added: { id: string; times?: number | undefined }[] = [];
@@ -143,8 +170,8 @@ export async function runCell(lab: Lab, cell: Cell, index: number): Promise<Cell
   await lab.emulator.control("DELETE", "/faults");
   if (cell.fault.settleMs) await sleep(cell.fault.settleMs);
 
-  const stored = await lab.stored(stack);
-  const problems = disagreements(CLAIMANT.username, stored, await lab.truth([taskId]));
+  const stored = await lab.stored(stack, subject);
+  const problems = disagreements(CLAIMANT.username, stored, await lab.truth([taskId], subject));
   const consistent = problems.length === 0;
   if (cell.fault.recoverable && !outcome.ok) problems.push(`expected success, got: ${outcome.message}`);
   if (!outcome.ok) {
@@ -155,7 +182,12 @@ export async function runCell(lab: Lab, cell: Cell, index: number): Promise<Cell
 
   const again = await outcomeOf(() => plan.followUp(stack));
   engineRuns++;
-  const settled = convergence(CLAIMANT.username, await lab.stored(stack), await lab.truth([taskId]), plan.settled);
+  const settled = convergence(
+    CLAIMANT.username,
+    await lab.stored(stack, subject),
+    await lab.truth([taskId], subject),
+    plan.settled,
+  );
   if (!again.ok) settled.unshift(`the follow-up run failed: ${again.message}`);
   problems.push(...settled);
 

@@ -1,6 +1,6 @@
 // The fault matrix, reduced: a few cells through the real engine, chosen for what they prove (a
 // claim applied whose answers are all lost, a stray 404, a recovery, an update whose outcome is
-// unknown). `npm run test:faults` runs every operation under every fault (scripts/faults.ts).
+// unknown), for TaskClaim and for WorkItemClaim. `npm run test:faults` runs every operation under every fault (scripts/faults.ts).
 import { type CellResult, cells, runMatrix } from "../../reliability/matrix";
 
 jest.setTimeout(600_000);
@@ -10,6 +10,10 @@ const REDUCED = cells([
   ["applied, answer past the timeout", "update"],
   ["404 from a proxy", "delete"],
   ["fail 2, then succeed (reset)", "create"],
+  // WorkItemClaim (Work Center) under the same faults: a claim applied whose answers are all lost,
+  // and a release whose routes answer a proxy's 404.
+  ["applied, answer lost (always)", "work item create"],
+  ["404 from a proxy", "work item delete"],
 ]);
 
 let results: CellResult[];
@@ -31,7 +35,11 @@ test("an unknown outcome is recorded, a failed read is a clear error, a passing 
     "applied, answer past the timeout / update: recorded",
     "404 from a proxy / delete: error",
     "fail 2, then succeed (reset) / create: ok",
+    "applied, answer lost (always) / work item create: recorded",
+    "404 from a proxy / work item delete: error",
   ]);
   expect(results[0]?.message).toMatch(/the claim of task \S+ may or may not have been made .*State records it/);
   expect(results[2]?.message).toMatch(/failed with HTTP 404/);
+  expect(results[4]?.message).toMatch(/the claim of work item \S+ may or may not have been made .*State records it/);
+  expect(results[5]?.message).toMatch(/^WorkItemClaim delete \(work item \S+\): .*failed with HTTP 404/);
 });
