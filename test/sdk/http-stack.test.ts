@@ -20,6 +20,7 @@ import {
   OperationsManagerClient,
   ValidationError,
 } from "../../sdk";
+import { scaledBudget } from "../support/time-scale";
 
 const TLS_DIR = path.join(__dirname, "..", "fixtures", "tls");
 const CA = fs.readFileSync(path.join(TLS_DIR, "ca.pem"), "utf8");
@@ -134,7 +135,9 @@ describe("answers too large for the client", () => {
     );
     expect(requests).toBe(1);
     expect(sent.bytes).toBeLessThanOrEqual(64 * member.length);
-    expect(elapsed).toBeLessThan(1000);
+    // Inflating the whole GiB takes seconds; stopping at the limit well under one on a quiet
+    // machine. Scaled by the load, as every time budget here (a busy CI machine is not a bug).
+    expect(elapsed).toBeLessThan(scaledBudget(1000));
     expect(extraRss).toBeLessThan(100 * MiB);
   });
 
