@@ -98,7 +98,7 @@ export function detailedDiffTaskAssignment(
   configuredUrl?: string,
   kind: ClaimKind = TASK_ASSIGNMENT,
 ): DetailedDiff {
-  const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
+  const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl, kind.desk.noun);
   const reassign = assigneeChanged(olds, news);
   if (reassign) {
     const next = news.user ?? news.userId;

@@ -119,6 +119,8 @@ export function replacements(
   olds: { taskId: string; baseUrl?: string; platformUrl?: string },
   news: { taskId: string; baseUrl?: string },
   configuredUrl?: string,
+  /** What the id names, in the reasons: "task", or "work item". */
+  noun = "task",
 ): { replaces: string[]; reasons: string[]; unknown: boolean } {
   const replaces: string[] = [];
   const reasons: string[] = [];
@@ -126,12 +128,12 @@ export function replacements(
   if (news.taskId === UNKNOWN) {
     unknown = true;
     reasons.push(
-      `taskId is not known until the resources it comes from are updated: up replaces the claim on task ${olds.taskId} only if it changes`,
+      `taskId is not known until the resources it comes from are updated: up replaces the claim on ${noun} ${olds.taskId} only if it changes`,
     );
   } else if (news.taskId !== olds.taskId) {
     replaces.push("taskId");
     reasons.push(
-      `taskId changes from ${olds.taskId} to ${news.taskId}: the claim on the old task is released (if this resource made it), then the new task claimed`,
+      `taskId changes from ${olds.taskId} to ${news.taskId}: the claim on the old ${noun} is released (if this resource made it), then the new ${noun} claimed`,
     );
   }
   const before = olds.platformUrl ?? olds.baseUrl;
@@ -198,7 +200,7 @@ export function detailedDiffTaskClaim(
   configuredUrl?: string,
   kind: ClaimKind = TASK_CLAIM,
 ): DetailedDiff {
-  const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl);
+  const { replaces, reasons, unknown } = replacements(olds, news, configuredUrl, kind.desk.noun);
   const flags = changedFlags(olds, news, TASK_CLAIM_FLAGS, DEFAULTS);
   const drift =
     replaces.length === 0 && !unknown
@@ -236,8 +238,10 @@ function claimFor(
           'to release it (nothing was sent); for a claim they made after this resource\'s, onDrift: "ignore" leaves it.',
       );
     }
-    return write(`${what}: the take-over of ${desk.noun} ${inputs.taskId} (assigned to ${me.username ?? me.id})`, () =>
-      desk.assign(ctx, inputs.taskId, me.id),
+    return write(
+      `${what}: the take-over of ${desk.noun} ${inputs.taskId} (assigned to ${me.username ?? me.id})`,
+      () => desk.assign(ctx, inputs.taskId, me.id),
+      desk.noun,
     );
   };
   const claim = async (): Promise<Held> => {

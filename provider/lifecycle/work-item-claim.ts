@@ -69,7 +69,11 @@ export function diffWorkItemClaim(olds: StoredWorkItemClaim, news: WorkItemClaim
   return renamedDiff(diff);
 }
 
-/** A diff of the rules, naming the property replaced on by its work item name. */
+/**
+ * A diff of the rules, naming the property replaced on by its work item name. (The rules' detailed
+ * diff, `properties`, names `taskId` too: a front end serving work items with a detailed diff, such
+ * as the native plugin, would rename it here as well.)
+ */
 export function renamedDiff(diff: Diff): Diff {
   const replaces = diff.replaces.map((p) => (p === "taskId" ? "workItemId" : p));
   const reasons = diff.reasons.map((r) => r.replace(/^taskId /, "workItemId "));

@@ -390,6 +390,29 @@ describe("WorkItemClaim through the dynamic host", () => {
     expect(await workItemClaim.read(id, created.outs)).toEqual({ id: "", props: {} });
   });
 
+  test("a replace onto another work item passes the engine's second check of the replacement, once; its reason says work item", async () => {
+    configureWith(pipelineConfig());
+    const [before, after] = [freshItem(), freshItem()];
+    const news = { workItemId: after, takeOver: false, releaseOnDestroy: true, ...OWNERSHIP };
+    // The engine: check the new inputs, diff them against state, and on a replace check them again.
+    expect((await workItemClaim.check({ workItemId: before }, news)).failures).toEqual([]);
+    const olds = { ...news, workItemId: before, platformUrl: emulator().url, status: "pending" };
+    const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      expect(await workItemClaim.diff(before, olds, news)).toMatchObject({ changes: true, replaces: ["workItemId"] });
+      expect(stderr.mock.calls.map(([text]) => String(text)).join("")).toContain(
+        "the claim on the old work item is released (if this resource made it), then the new work item claimed",
+      );
+    } finally {
+      stderr.mockRestore();
+    }
+    expect((await workItemClaim.check({}, news)).failures).toEqual([]);
+    // The allowance is spent: a further resource on that item is a second resource.
+    expect((await workItemClaim.check({}, news)).failures.map((f) => f.property)).toEqual(["workItemId"]);
+    // and it was the work item's: a task of the same id is another thing, never let through by it.
+    expect((await taskClaim.check({}, { taskId: after })).failures).toEqual([]);
+  });
+
   test("a failure names the operation and the work item", async () => {
     configureWith(pipelineConfig());
     const id = freshItem();
