@@ -26,7 +26,12 @@ test("the packed tarball holds dist/, declarations, README, LICENSE, CHANGELOG a
     "dist/provider/dynamic/host.js",
     "dist/provider/dynamic/task-claim-provider.js",
     "dist/provider/dynamic/task-assignment-provider.js",
+    // State files name these modules: they must ship, at these paths, in every version.
+    "dist/provider/dynamic/work-item-claim-provider.js",
+    "dist/provider/dynamic/work-item-assignment-provider.js",
     "docs/emulator.md",
+    "docs/work-center.md",
+    "docs/native-plugin.md",
   ]) {
     expect(files).toContain(expected);
   }
