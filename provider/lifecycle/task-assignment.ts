@@ -37,7 +37,6 @@ import {
   type Holder,
   isFinished,
   type LifecycleContext,
-  readTask,
   TASKS,
   type TaskFacts,
 } from "./task-facts";
@@ -280,15 +279,21 @@ export async function deleteTaskAssignment(
  * `pulumi import` by task id alone: the person holding the task is recorded as the assignee, and
  * the claim as adopted (destroying the resource never releases a claim it did not make). A task
  * held by nobody, or gone, is refused: importing records what is, it never assigns. Read-only.
+ * `kind`: a task (default) or a Work Center item (its desk).
  */
-export async function importTaskAssignment(ctx: LifecycleContext, taskId: string): Promise<TaskAssignmentState> {
-  const task = await readTask(ctx, taskId);
+export async function importTaskAssignment(
+  ctx: LifecycleContext,
+  taskId: string,
+  kind: ClaimKind = TASK_ASSIGNMENT,
+): Promise<TaskAssignmentState> {
+  const { what, desk } = kind;
+  const task = await desk.read(ctx, taskId);
   if (!task) {
-    throw new Error(`TaskAssignment: task ${taskId} does not exist on ${ctx.platformUrl}: there is nothing to import`);
+    throw new Error(`${what}: ${desk.noun} ${taskId} does not exist on ${ctx.platformUrl}: there is nothing to import`);
   }
   if (!task.owner) {
     throw new Error(
-      `TaskAssignment: ${describe(task)} is held by nobody: import records an assignment that exists. Declare a TaskAssignment for it instead (up assigns it).`,
+      `${what}: ${describe(task, desk.noun)} is held by nobody: import records an assignment that exists. Declare a ${what} for it instead (up assigns it).`,
     );
   }
   const assignee: Holder = { id: task.owner.id, username: task.owner.username };

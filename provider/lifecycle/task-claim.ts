@@ -24,7 +24,6 @@ import {
   type Held,
   type Holder,
   type LifecycleContext,
-  readTask,
   TASKS,
   type TaskFacts,
 } from "./task-facts";
@@ -407,20 +406,25 @@ export async function deleteTaskClaim(
  * `pulumi import` by task id alone: a task this account holds is adopted (recorded with
  * `adopt: true`, so destroying the resource never releases a claim it did not make). A task held
  * by someone else, by nobody, or gone is refused, naming the holder: importing records what is,
- * it never claims. Read-only.
+ * it never claims. Read-only. `kind`: a task (default) or a Work Center item (its desk).
  */
-export async function importTaskClaim(ctx: LifecycleContext, taskId: string): Promise<TaskClaimState> {
-  const task = await readTask(ctx, taskId);
+export async function importTaskClaim(
+  ctx: LifecycleContext,
+  taskId: string,
+  kind: ClaimKind = TASK_CLAIM,
+): Promise<TaskClaimState> {
+  const { what, desk } = kind;
+  const task = await desk.read(ctx, taskId);
   if (!task)
-    throw new Error(`TaskClaim: task ${taskId} does not exist on ${ctx.platformUrl}: there is nothing to import`);
+    throw new Error(`${what}: ${desk.noun} ${taskId} does not exist on ${ctx.platformUrl}: there is nothing to import`);
   const me = await whoWeAre(ctx);
   if (!task.owner || !sameUser(task.owner, me)) {
     const held = task.owner
       ? `is held by ${factsOf(task, [me]).owner ?? task.owner.id}${task.claimTime ? ` since ${task.claimTime}` : ""}`
       : "is held by nobody";
     throw new Error(
-      `TaskClaim: ${describe(task)} ${held}: import adopts only a task ${holderName(me)} (this provider's account) holds. ` +
-        "Declare a TaskClaim for it instead (up claims it, or refuses naming the holder), or ask the holder to release it.",
+      `${what}: ${describe(task, desk.noun)} ${held}: import adopts only a ${desk.noun} ${holderName(me)} (this provider's account) holds. ` +
+        `Declare a ${what} for it instead (up claims it, or refuses naming the holder), or ask the holder to release it.`,
     );
   }
   const inputs: TaskClaimInputs = { taskId: task.id, ...DEFAULTS, adopt: true };

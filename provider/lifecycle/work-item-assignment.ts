@@ -5,16 +5,18 @@ import { type CheckOutcome, checkWorkItemAssignmentInputs, type WorkItemAssignme
 import {
   createTaskAssignment,
   deleteTaskAssignment,
+  detailedDiffTaskAssignment,
   diffTaskAssignment,
+  importTaskAssignment,
   readTaskAssignment,
   type StoredTaskAssignment,
   type TaskAssignmentInputs,
   type TaskAssignmentState,
   updateTaskAssignment,
 } from "./task-assignment";
-import type { ClaimKind, Diff } from "./task-claim";
+import type { ClaimKind, DetailedDiff, Diff } from "./task-claim";
 import { type LifecycleContext, WORK_ITEMS } from "./task-facts";
-import { fromRules, type Renamed, renamed, renamedDiff, toRules } from "./work-item-claim";
+import { fromRules, type Renamed, renamed, renamedDetailedDiff, renamedDiff, toRules } from "./work-item-claim";
 
 export type { WorkItemAssignmentInputs } from "./inputs";
 
@@ -39,6 +41,21 @@ export function diffWorkItemAssignment(
     WORK_ITEM_ASSIGNMENT,
   );
   return renamedDiff(diff);
+}
+
+/** diffWorkItemAssignment, with the properties that differ (named as a work item's state names them). */
+export function detailedDiffWorkItemAssignment(
+  olds: StoredWorkItemAssignment,
+  news: WorkItemAssignmentInputs,
+  configuredUrl?: string,
+): DetailedDiff {
+  const diff = detailedDiffTaskAssignment(
+    toRules(olds) as StoredTaskAssignment,
+    toRules(news) as TaskAssignmentInputs,
+    configuredUrl,
+    WORK_ITEM_ASSIGNMENT,
+  );
+  return renamedDetailedDiff(diff);
 }
 
 export function createWorkItemAssignment(
@@ -73,4 +90,16 @@ export function updateWorkItemAssignment(
 
 export function deleteWorkItemAssignment(ctx: LifecycleContext, state: StoredWorkItemAssignment): Promise<void> {
   return deleteTaskAssignment(ctx, toRules(state) as StoredTaskAssignment, WORK_ITEM_ASSIGNMENT);
+}
+
+/**
+ * `pulumi import` by work item id alone: TaskAssignment's import rules over the Work Center desk
+ * (the person holding the item is recorded as the assignee, adopted; an item held by nobody, or
+ * gone, is refused).
+ */
+export async function importWorkItemAssignment(
+  ctx: LifecycleContext,
+  workItemId: string,
+): Promise<WorkItemAssignmentState> {
+  return fromRules(await importTaskAssignment(ctx, workItemId, WORK_ITEM_ASSIGNMENT));
 }

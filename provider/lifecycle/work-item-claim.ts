@@ -9,9 +9,11 @@ import { OutcomeUnknownError } from "./outcome";
 import {
   type ClaimKind,
   createTaskClaim,
+  type DetailedDiff,
   type Diff,
   deleteTaskClaim,
-  diffTaskClaim,
+  detailedDiffTaskClaim,
+  importTaskClaim,
   readTaskClaim,
   type StoredTaskClaim,
   type TaskClaimInputs,
@@ -60,24 +62,38 @@ export function checkWorkItemClaim(news: Record<string, unknown>): CheckOutcome<
 }
 
 export function diffWorkItemClaim(olds: StoredWorkItemClaim, news: WorkItemClaimInputs, configuredUrl?: string): Diff {
-  const diff = diffTaskClaim(
+  const { properties: _, ...diff } = detailedDiffWorkItemClaim(olds, news, configuredUrl);
+  return diff;
+}
+
+/** diffWorkItemClaim, with the properties that differ (named as a work item's state names them). */
+export function detailedDiffWorkItemClaim(
+  olds: StoredWorkItemClaim,
+  news: WorkItemClaimInputs,
+  configuredUrl?: string,
+): DetailedDiff {
+  const diff = detailedDiffTaskClaim(
     toRules(olds) as StoredTaskClaim,
     toRules(news) as TaskClaimInputs,
     configuredUrl,
     WORK_ITEM_CLAIM,
   );
-  return renamedDiff(diff);
+  return renamedDetailedDiff(diff);
 }
 
-/**
- * A diff of the rules, naming the property replaced on by its work item name. (The rules' detailed
- * diff, `properties`, names `taskId` too: a front end serving work items with a detailed diff, such
- * as the native plugin, would rename it here as well.)
- */
+/** A rules' property name as a work item's state names it. */
+const renamedProperty = (p: string): string => (p === "taskId" ? "workItemId" : p === "taskName" ? "name" : p);
+
+/** A diff of the rules, naming the property replaced on by its work item name. */
 export function renamedDiff(diff: Diff): Diff {
-  const replaces = diff.replaces.map((p) => (p === "taskId" ? "workItemId" : p));
+  const replaces = diff.replaces.map(renamedProperty);
   const reasons = diff.reasons.map((r) => r.replace(/^taskId /, "workItemId "));
   return { ...diff, replaces, reasons };
+}
+
+/** renamedDiff, and the detailed diff's properties (what the native plugin shows) renamed too. */
+export function renamedDetailedDiff(diff: DetailedDiff): DetailedDiff {
+  return { ...renamedDiff(diff), properties: diff.properties.map(renamedProperty) };
 }
 
 export function createWorkItemClaim(ctx: LifecycleContext, inputs: WorkItemClaimInputs): Promise<WorkItemClaimState> {
@@ -104,4 +120,13 @@ export function updateWorkItemClaim(
 
 export function deleteWorkItemClaim(ctx: LifecycleContext, state: StoredWorkItemClaim): Promise<void> {
   return deleteTaskClaim(ctx, toRules(state) as StoredTaskClaim, WORK_ITEM_CLAIM);
+}
+
+/**
+ * `pulumi import` by work item id alone: TaskClaim's import rules over the Work Center desk (an
+ * item this account holds is adopted; one held by another, by nobody, or gone is refused, naming
+ * the holder).
+ */
+export async function importWorkItemClaim(ctx: LifecycleContext, workItemId: string): Promise<WorkItemClaimState> {
+  return fromRules(await importTaskClaim(ctx, workItemId, WORK_ITEM_CLAIM));
 }
