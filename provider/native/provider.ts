@@ -3,7 +3,16 @@
 // uses too. server.ts only moves these values on and off the wire; nothing here knows gRPC.
 import { ConfigurationError, resolveSettings, SETTINGS, type SettingName, type SettingsOrigin } from "../config";
 import type { CheckFailure, CheckOutcome } from "../lifecycle/inputs";
-import { type FindTaskArgs, findTask, lookupTask, parseDuration, type TaskInfo } from "../lifecycle/lookups";
+import {
+  type FindTaskArgs,
+  type FindWorkItemArgs,
+  findTask,
+  findWorkItem,
+  lookupTask,
+  parseDuration,
+  type TaskInfo,
+  type WorkItemInfo,
+} from "../lifecycle/lookups";
 import { OutcomeUnknownError } from "../lifecycle/outcome";
 import {
   checkTaskAssignment,
@@ -29,12 +38,48 @@ import {
   updateTaskClaim,
 } from "../lifecycle/task-claim";
 import type { LifecycleContext } from "../lifecycle/task-facts";
-import { checkedAgain, defined, type Placed as PlacedThing, ProviderSession } from "../provider-session";
-import { FIND_TASK, GET_TASK, INPUTS, TASK_ASSIGNMENT, TASK_CLAIM } from "./schema";
+import {
+  checkWorkItemAssignment,
+  createWorkItemAssignment,
+  deleteWorkItemAssignment,
+  detailedDiffWorkItemAssignment,
+  importWorkItemAssignment,
+  readWorkItemAssignment,
+  type StoredWorkItemAssignment,
+  updateWorkItemAssignment,
+  type WorkItemAssignmentInputs,
+} from "../lifecycle/work-item-assignment";
+import {
+  checkWorkItemClaim,
+  createWorkItemClaim,
+  deleteWorkItemClaim,
+  detailedDiffWorkItemClaim,
+  importWorkItemClaim,
+  readWorkItemClaim,
+  type StoredWorkItemClaim,
+  updateWorkItemClaim,
+  type WorkItemClaimInputs,
+} from "../lifecycle/work-item-claim";
+import {
+  checkedAgain,
+  defined,
+  type Identity,
+  type Placed,
+  ProviderSession,
+  TASK,
+  WORK_ITEM,
+} from "../provider-session";
+import {
+  FIND_TASK,
+  FIND_WORK_ITEM,
+  GET_TASK,
+  INPUTS,
+  TASK_ASSIGNMENT,
+  TASK_CLAIM,
+  WORK_ITEM_ASSIGNMENT,
+  WORK_ITEM_CLAIM,
+} from "./schema";
 import { hasUnknown, type Plain, UNKNOWN, unwrap, wrap } from "./values";
-
-/** The native plugin serves task resources: their id is a task id. */
-type Placed = PlacedThing & { taskId: string };
 
 /** How a property differs, as the engine's PropertyDiff.Kind numbers it. */
 export enum DiffKind {
@@ -71,22 +116,24 @@ export class ResourceInitError extends Error {
   }
 }
 
-/** The rules of one resource kind: all lifecycle functions. */
+/** The rules of one resource kind: all lifecycle functions, and which input names what it holds. */
 interface Rules<Inputs extends Placed, State extends Placed & { platformUrl?: string }> {
   kind: string;
+  identity: Identity;
   check(news: Record<string, unknown>): CheckOutcome<Inputs>;
   diff(olds: State, news: Inputs, configuredUrl?: string): DetailedDiff;
   create(ctx: LifecycleContext, inputs: Inputs): Promise<State>;
   read(ctx: LifecycleContext, state: State): Promise<State | undefined>;
-  import(ctx: LifecycleContext, taskId: string): Promise<State>;
+  import(ctx: LifecycleContext, id: string): Promise<State>;
   update(ctx: LifecycleContext, olds: State, news: Inputs): Promise<State>;
   delete(ctx: LifecycleContext, state: State): Promise<void>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: one table over two resource kinds with their own types
+// biome-ignore lint/suspicious/noExplicitAny: one table over four resource kinds with their own types
 const RULES: Record<string, Rules<any, any>> = {
   [TASK_CLAIM]: {
     kind: "TaskClaim",
+    identity: TASK,
     check: checkTaskClaim,
     diff: detailedDiffTaskClaim,
     create: createTaskClaim,
@@ -97,6 +144,7 @@ const RULES: Record<string, Rules<any, any>> = {
   } satisfies Rules<TaskClaimInputs, StoredTaskClaim>,
   [TASK_ASSIGNMENT]: {
     kind: "TaskAssignment",
+    identity: TASK,
     check: checkTaskAssignment,
     diff: detailedDiffTaskAssignment,
     create: createTaskAssignment,
@@ -105,7 +153,34 @@ const RULES: Record<string, Rules<any, any>> = {
     update: updateTaskAssignment,
     delete: deleteTaskAssignment,
   } satisfies Rules<TaskAssignmentInputs, StoredTaskAssignment>,
+  [WORK_ITEM_CLAIM]: {
+    kind: "WorkItemClaim",
+    identity: WORK_ITEM,
+    check: checkWorkItemClaim,
+    diff: detailedDiffWorkItemClaim,
+    create: createWorkItemClaim,
+    read: readWorkItemClaim,
+    import: importWorkItemClaim,
+    update: updateWorkItemClaim,
+    delete: deleteWorkItemClaim,
+  } satisfies Rules<WorkItemClaimInputs, StoredWorkItemClaim>,
+  [WORK_ITEM_ASSIGNMENT]: {
+    kind: "WorkItemAssignment",
+    identity: WORK_ITEM,
+    check: checkWorkItemAssignment,
+    diff: detailedDiffWorkItemAssignment,
+    create: createWorkItemAssignment,
+    read: readWorkItemAssignment,
+    import: importWorkItemAssignment,
+    update: updateWorkItemAssignment,
+    delete: deleteWorkItemAssignment,
+  } satisfies Rules<WorkItemAssignmentInputs, StoredWorkItemAssignment>,
 };
+
+/** The id of what a resource holds (its task or work item), under its identity's key. */
+function idOf(rules: Rules<Placed, Placed>, value: Placed | Plain): string {
+  return (value as Record<string, unknown>)[rules.identity.key] as string;
+}
 
 function rulesOf(type: string) {
   const rules = RULES[type];
@@ -243,7 +318,9 @@ export class NativeProvider {
     const { values, secrets } = unwrap(news);
     const checked = rules.check(values);
     // A provider whose settings are not known yet (preview) cannot say more.
-    const outcome = this.#unknownConfig ? checked : this.session.check(rules.kind, checked, urn || undefined);
+    const outcome = this.#unknownConfig
+      ? checked
+      : this.session.check(rules.kind, checked, urn || undefined, rules.identity);
     return { inputs: wrap(defined(outcome.inputs as Plain), secrets), failures: outcome.failures };
   }
 
@@ -252,7 +329,7 @@ export class NativeProvider {
     const before = unwrap(olds).values;
     const after = unwrap(news).values;
     const diff = rules.diff(before, after, this.#unknownConfig ? UNKNOWN : this.session.configuredUrl());
-    if (!this.#unknownConfig) this.session.diffed(after as unknown as Placed, diff.replaces, urn || undefined);
+    if (!this.#unknownConfig) this.session.diffed(after as Placed, diff.replaces, urn || undefined, rules.identity);
     const detailed: NativeDiff["detailed"] = {};
     for (const property of diff.properties) {
       const replace = diff.replaces.includes(property);
@@ -284,14 +361,20 @@ export class NativeProvider {
     const rules = rulesOf(type);
     const { values, secrets } = unwrap(news);
     checkedAgain(rules.kind, rules.check, values);
-    const inputs = values as unknown as Placed;
+    const inputs = values as Placed;
+    const { noun } = rules.identity;
     try {
-      const state = await this.session.run(`${rules.kind} create`, inputs.taskId, inputs.baseUrl, (ctx) =>
-        rules.create(ctx, inputs),
+      const state = await this.session.run(
+        `${rules.kind} create`,
+        idOf(rules, inputs),
+        inputs.baseUrl,
+        (ctx) => rules.create(ctx, inputs),
+        0,
+        noun,
       );
-      return { id: state.taskId, properties: wrap(defined(state), secrets) };
+      return { id: idOf(rules, state), properties: wrap(defined(state), secrets) };
     } catch (error) {
-      throw possiblyApplied(error, inputs.taskId, secrets);
+      throw possiblyApplied(error, idOf(rules, inputs), secrets);
     }
   }
 
@@ -308,17 +391,27 @@ export class NativeProvider {
     const rules = rulesOf(type);
     const { values, secrets } = unwrap(props);
     const inputSecrets = unwrap(oldInputs).secrets;
-    if (values.taskId === undefined) {
-      const state = await this.session.run(`${rules.kind} import`, id, undefined, (ctx) => rules.import(ctx, id));
+    const { noun } = rules.identity;
+    if (idOf(rules, values) === undefined) {
+      const state = await this.session.run(
+        `${rules.kind} import`,
+        id,
+        undefined,
+        (ctx) => rules.import(ctx, id),
+        0,
+        noun,
+      );
       const properties = defined(state as Plain);
-      return { id: state.taskId, properties, inputs: inputsOf(type, properties) };
+      return { id: idOf(rules, state), properties, inputs: inputsOf(type, properties) };
     }
-    const stored = values as unknown as Placed & { platformUrl?: string };
+    const stored = values as Placed & { platformUrl?: string };
     const found = await this.session.run(
       `${rules.kind} read`,
-      stored.taskId,
+      idOf(rules, stored),
       stored.platformUrl ?? stored.baseUrl,
       (ctx) => rules.read(ctx, stored),
+      0,
+      noun,
     );
     if (!found) return { id: "", properties: {}, inputs: {} };
     const properties = defined(found as Plain);
@@ -337,10 +430,15 @@ export class NativeProvider {
     const before = unwrap(olds).values;
     const { values, secrets } = unwrap(news);
     checkedAgain(rules.kind, rules.check, values);
-    const inputs = values as unknown as Placed;
+    const inputs = values as Placed;
     try {
-      const state = await this.session.run(`${rules.kind} update`, inputs.taskId, inputs.baseUrl, (ctx) =>
-        rules.update(ctx, before, inputs),
+      const state = await this.session.run(
+        `${rules.kind} update`,
+        idOf(rules, inputs),
+        inputs.baseUrl,
+        (ctx) => rules.update(ctx, before, inputs),
+        0,
+        rules.identity.noun,
       );
       return wrap(defined(state), secrets);
     } catch (error) {
@@ -350,14 +448,19 @@ export class NativeProvider {
 
   async delete(type: string, props: Plain): Promise<void> {
     const rules = rulesOf(type);
-    const state = unwrap(props).values as unknown as Placed & { platformUrl?: string };
-    await this.session.run(`${rules.kind} delete`, state.taskId, state.platformUrl ?? state.baseUrl, (ctx) =>
-      rules.delete(ctx, state),
+    const state = unwrap(props).values as Placed & { platformUrl?: string };
+    await this.session.run(
+      `${rules.kind} delete`,
+      idOf(rules, state),
+      state.platformUrl ?? state.baseUrl,
+      (ctx) => rules.delete(ctx, state),
+      0,
+      rules.identity.noun,
     );
   }
 
-  /** getTask and findTask: read-only, safe in preview. */
-  async invoke(token: string, args: Plain): Promise<{ result?: TaskInfo; failures: CheckFailure[] }> {
+  /** getTask, findTask and findWorkItem: read-only, safe in preview. */
+  async invoke(token: string, args: Plain): Promise<{ result?: TaskInfo | WorkItemInfo; failures: CheckFailure[] }> {
     const { values } = unwrap(args);
     const baseUrl = typeof values.baseUrl === "string" ? values.baseUrl : undefined;
     if (token === GET_TASK) {
@@ -375,6 +478,21 @@ export class NativeProvider {
       const waitMs = args.waitFor === undefined ? 0 : parseDuration(args.waitFor);
       const what = `"${String(args.name)}" in job ${String(args.jobId)}`;
       const result = await this.session.run("findTask", what, baseUrl, (ctx) => findTask(ctx, args), waitMs);
+      return { result, failures: [] };
+    }
+    if (token === FIND_WORK_ITEM) {
+      const args = values as unknown as FindWorkItemArgs;
+      const waitMs = args.waitFor === undefined ? 0 : parseDuration(args.waitFor);
+      const of = args.executionId !== undefined ? `execution ${String(args.executionId)}` : `job ${String(args.jobId)}`;
+      const what = `"${String(args.name)}" of ${of}`;
+      const result = await this.session.run(
+        "findWorkItem",
+        what,
+        baseUrl,
+        (ctx) => findWorkItem(ctx, args),
+        waitMs,
+        "work item",
+      );
       return { result, failures: [] };
     }
     throw new Error(`the itential provider has no function ${token}`);

@@ -12,6 +12,9 @@ export const TASK_CLAIM = "itential:index:TaskClaim";
 export const TASK_ASSIGNMENT = "itential:index:TaskAssignment";
 export const GET_TASK = "itential:index:getTask";
 export const FIND_TASK = "itential:index:findTask";
+export const WORK_ITEM_CLAIM = "itential:index:WorkItemClaim";
+export const WORK_ITEM_ASSIGNMENT = "itential:index:WorkItemAssignment";
+export const FIND_WORK_ITEM = "itential:index:findWorkItem";
 
 /** The npm package's version: the plugin's and the schema's. */
 export function packageVersion(): string {
@@ -131,10 +134,58 @@ const TASK_INFO: Properties = {
   claimTime: string("When the current holder claimed it."),
 };
 
+/**
+ * The Work Center resources' inputs: the task resources', with `workItemId` for `taskId` (the
+ * lifecycle's work item checks, inputs.ts, take the same names), and the same wording about an item.
+ */
+function forWorkItems(inputs: Properties): Properties {
+  const { taskId: _, ...rest } = inputs;
+  return {
+    workItemId: string("The Work Center item's id (a UUID), e.g. from findWorkItem."),
+    ...Object.fromEntries(
+      Object.entries(rest).map(([name, p]) => [
+        name,
+        { ...p, description: p.description.replace(/\btask\b/g, "work item") },
+      ]),
+    ),
+  };
+}
+
+const WORK_ITEM_CLAIM_INPUTS = forWorkItems(TASK_CLAIM_INPUTS);
+const WORK_ITEM_ASSIGNMENT_INPUTS = forWorkItems(TASK_ASSIGNMENT_INPUTS);
+
+/** A work item's facts in state: the task facts with `name` for `taskName`, and its executions. */
+const WORK_ITEM_FACTS: Properties = {
+  ...Object.fromEntries(
+    Object.entries(FACTS)
+      .filter(([name]) => name !== "taskName")
+      .map(([name, p]) => [name, { ...p, description: p.description.replace(/\btask\b/g, "work item") }]),
+  ),
+  name: string("The work item's name."),
+  executionId: string("The execution that created it: a workflow's job, or an agent session."),
+  rootExecutionId: string("The root execution (the agent session or job it belongs to)."),
+  jobId: string("The work item's job, for a workflow's item."),
+};
+
+const WORK_ITEM_INFO: Properties = {
+  id: string("The work item's id: what WorkItemClaim and WorkItemAssignment take as workItemId."),
+  name: string("The work item's name."),
+  status: string("The work item's status."),
+  executionId: string("The execution that created it: a job id for a workflow's item, else an agent session's id."),
+  executionType: string("workflow or agent, as Work Center says."),
+  rootExecutionId: string("The root execution."),
+  jobId: string("The job, for a workflow's item."),
+  owner: string("Username of whoever holds the work item."),
+  ownerId: string("Account id of whoever holds the work item."),
+  claimTime: string("When the current holder claimed it."),
+};
+
 /** Input names per resource token: what check passes on (the lifecycle's own check drops the rest). */
 export const INPUTS: Record<string, readonly string[]> = {
   [TASK_CLAIM]: Object.keys(TASK_CLAIM_INPUTS),
   [TASK_ASSIGNMENT]: Object.keys(TASK_ASSIGNMENT_INPUTS),
+  [WORK_ITEM_CLAIM]: Object.keys(WORK_ITEM_CLAIM_INPUTS),
+  [WORK_ITEM_ASSIGNMENT]: Object.keys(WORK_ITEM_ASSIGNMENT_INPUTS),
 };
 
 export function schema(): Record<string, unknown> {
@@ -143,7 +194,7 @@ export function schema(): Record<string, unknown> {
     name: PACKAGE,
     displayName: "Itential",
     version: packageVersion(),
-    description: "Claim, assign and release manual tasks in the Itential Automation Platform",
+    description: "Claim, assign and release manual tasks and Work Center items in the Itential Automation Platform",
     license: "Apache-2.0",
     config: { variables: configProperties },
     provider: {
@@ -181,6 +232,32 @@ export function schema(): Record<string, unknown> {
         },
         required: ["taskId", "releaseOnDestroy", "adopt", "onDrift", "platformUrl"],
       },
+      [WORK_ITEM_CLAIM]: {
+        description:
+          "The account this provider acts as holds a Work Center item (Platform 6.5+: an agent session's approval), by a claim this resource made (or adopted).",
+        inputProperties: WORK_ITEM_CLAIM_INPUTS,
+        requiredInputs: ["workItemId"],
+        properties: {
+          ...WORK_ITEM_CLAIM_INPUTS,
+          ...WORK_ITEM_FACTS,
+          claimant: string("Username of the account the claim is for."),
+          claimantId: string("Account id of the account the claim is for."),
+        },
+        required: ["workItemId", "takeOver", "releaseOnDestroy", "adopt", "onDrift", "platformUrl"],
+      },
+      [WORK_ITEM_ASSIGNMENT]: {
+        description:
+          "A named person holds a Work Center item (Platform 6.5+), by an assignment this resource made (or adopted).",
+        inputProperties: WORK_ITEM_ASSIGNMENT_INPUTS,
+        requiredInputs: ["workItemId"],
+        properties: {
+          ...WORK_ITEM_ASSIGNMENT_INPUTS,
+          ...WORK_ITEM_FACTS,
+          assignee: string("Username of the person the work item is assigned to."),
+          assigneeId: string("Account id of the person the work item is assigned to."),
+        },
+        required: ["workItemId", "releaseOnDestroy", "adopt", "onDrift", "platformUrl"],
+      },
     },
     functions: {
       [GET_TASK]: {
@@ -205,6 +282,22 @@ export function schema(): Record<string, unknown> {
           required: ["jobId", "name"],
         },
         outputs: { properties: TASK_INFO, required: ["id"] },
+      },
+      [FIND_WORK_ITEM]: {
+        description:
+          "Exactly one Work Center item of an execution (an agent session or a job) by name (and status); waitFor keeps looking until it appears.",
+        inputs: {
+          properties: {
+            executionId: string("The execution: an agent session's id, or a workflow's job id (or jobId)."),
+            jobId: string("A workflow's job id (24 hexadecimal characters); or executionId."),
+            name: string('The work item\'s name, exactly, e.g. "Approve agent remediation".'),
+            status: string('The work item\'s status, e.g. "pending".'),
+            waitFor: string('Keep looking until the work item appears: "30s", "5m", "1h".'),
+            baseUrl: OWNERSHIP.baseUrl,
+          },
+          required: ["name"],
+        },
+        outputs: { properties: WORK_ITEM_INFO, required: ["id"] },
       },
     },
     language: {

@@ -3,11 +3,18 @@
 // the wire (the stubs @pulumi/pulumi ships, a real server on a free port). Against an emulator
 // process where the platform is needed.
 import * as path from "node:path";
-import { DEFAULT_CREDENTIALS as C } from "../../emulator";
+import { DEFAULT_CREDENTIALS as C, DEFAULT_AGENT_SESSION } from "../../emulator";
 import { DiffKind, NativeProvider, ORIGIN_KEY, originOf } from "../../provider/native/provider";
-import { TASK_ASSIGNMENT, TASK_CLAIM } from "../../provider/native/schema";
+import {
+  FIND_WORK_ITEM,
+  TASK_ASSIGNMENT,
+  TASK_CLAIM,
+  WORK_ITEM_ASSIGNMENT,
+  WORK_ITEM_CLAIM,
+} from "../../provider/native/schema";
 import { engineAddressOf, ResourceProviderService, serve, typeOf } from "../../provider/native/server";
 import { hasUnknown, SECRET_SIG, SIG, secret, UNKNOWN, unwrap, wrap } from "../../provider/native/values";
+import type { WorkItem } from "../../sdk";
 import { approvalTask, clearRequests, clientAs, requestsSince } from "../provider/fixture";
 import { useEmulatorProcess } from "../support/emulator-process";
 
@@ -321,6 +328,136 @@ describe("resources", () => {
       { property: "taskId", reason: expect.any(String) },
     ]);
     expect((await requestsSince(emulator())).filter((r) => !r.startsWith("GET") && r !== "POST /login")).toEqual([]);
+  });
+});
+
+describe("work item resources (the same rules over the Work Center desk)", () => {
+  const ITEMS = "/work-center-service/work-items";
+  const NAME = "Approve agent remediation";
+
+  /** The seed's agent session's approval (Work Center only). */
+  async function agentItem(): Promise<WorkItem> {
+    const { items } = await clientAs(emulator(), "admin").searchWorkItems({
+      filters: [{ field: "executionName", operator: "equals", value: DEFAULT_AGENT_SESSION }],
+    });
+    const item = items[0];
+    if (!item || items.length !== 1) throw new Error(`expected one item of "${DEFAULT_AGENT_SESSION}"`);
+    return item;
+  }
+
+  test("check: workItemId is the identity (a second resource on one item is refused naming workItemId and the work item)", async () => {
+    const provider = configured();
+    const item = await agentItem();
+    const claim = provider.check(WORK_ITEM_CLAIM, { workItemId: item.id });
+    expect(claim.failures).toEqual([]);
+    expect(claim.inputs).toEqual({
+      workItemId: item.id,
+      takeOver: false,
+      releaseOnDestroy: true,
+      adopt: false,
+      onDrift: "reclaim",
+    });
+    expect(provider.check(WORK_ITEM_CLAIM, {}).failures.map((f) => f.property)).toContain("workItemId");
+    expect(provider.check(WORK_ITEM_ASSIGNMENT, { workItemId: item.id, user: "alice" }).failures).toEqual([
+      {
+        property: "workItemId",
+        reason: expect.stringMatching(/another WorkItemClaim of this stack already holds.*work item/),
+      },
+    ]);
+    // A task resource on a task is another register entry's business: tasks and items do not mix keys.
+    expect(provider.check(TASK_CLAIM, { taskId: (await approvalTask(emulator())).id }).failures).toEqual([]);
+  });
+
+  test("create, a person's release refreshed (owner in the detailed diff), a new item replaces on workItemId, delete releases", async () => {
+    const provider = configured();
+    const item = await agentItem();
+    const inputs = provider.check(WORK_ITEM_CLAIM, { workItemId: item.id }).inputs;
+    await clearRequests(emulator());
+    const created = await provider.create(WORK_ITEM_CLAIM, inputs);
+    expect(created).toMatchObject({
+      id: item.id,
+      properties: { workItemId: item.id, name: NAME, owner: "svc-pipeline", claimant: "svc-pipeline" },
+    });
+    expect(created.properties).not.toHaveProperty("taskId");
+    expect((await requestsSince(emulator())).filter((r) => r.startsWith("PATCH"))).toEqual([
+      `PATCH ${ITEMS}/${item.id}/claim`,
+    ]);
+    expect(provider.diff(WORK_ITEM_CLAIM, created.properties, inputs)).toMatchObject({ changes: false, detailed: {} });
+
+    await emulator().actAs("svc-pipeline", "PATCH", `${ITEMS}/${item.id}/release`);
+    const read = await provider.read(WORK_ITEM_CLAIM, item.id, created.properties, inputs);
+    expect(read.properties.owner).toBeUndefined();
+    const drift = provider.diff(WORK_ITEM_CLAIM, read.properties, inputs);
+    expect(drift).toMatchObject({ changes: true, replaces: [] });
+    expect(drift.detailed).toEqual({ owner: { kind: DiffKind.UPDATE, inputDiff: false } });
+    expect(drift.reasons.join("\n")).toContain("work item");
+
+    const other = { ...inputs, workItemId: "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", releaseOnDestroy: false };
+    const replace = provider.diff(WORK_ITEM_CLAIM, created.properties, other);
+    expect(replace).toMatchObject({ changes: true, replaces: ["workItemId"], deleteBeforeReplace: true });
+    expect(replace.detailed).toEqual({
+      workItemId: { kind: DiffKind.UPDATE_REPLACE, inputDiff: true },
+      releaseOnDestroy: { kind: DiffKind.UPDATE, inputDiff: true },
+    });
+
+    const again = await provider.update(WORK_ITEM_CLAIM, item.id, read.properties, inputs);
+    expect(again).toMatchObject({ workItemId: item.id, owner: "svc-pipeline" });
+    await clearRequests(emulator());
+    await provider.delete(WORK_ITEM_CLAIM, again);
+    expect((await requestsSince(emulator())).filter((r) => r.startsWith("PATCH"))).toEqual([
+      `PATCH ${ITEMS}/${item.id}/release`,
+    ]);
+  });
+
+  test("import by id alone: adopts an item this account holds; one held by another is refused naming them; reads only", async () => {
+    const provider = configured();
+    const item = await agentItem();
+    await emulator().actAs("alice", "PATCH", `${ITEMS}/${item.id}/claim`);
+    await clearRequests(emulator());
+    await expect(provider.read(WORK_ITEM_CLAIM, item.id, {}, {})).rejects.toThrow(
+      new RegExp(
+        `WorkItemClaim: work item ${item.id} \\("${NAME}"\\) is held by alice since .*: import adopts only a work item svc-pipeline`,
+      ),
+    );
+    // WorkItemAssignment imports what is: alice's claim, adopted.
+    const assignment = await provider.read(WORK_ITEM_ASSIGNMENT, item.id, {}, {});
+    expect(assignment.id).toBe(item.id);
+    expect(assignment.inputs).toEqual({
+      workItemId: item.id,
+      user: "alice",
+      releaseOnDestroy: true,
+      adopt: true,
+      onDrift: "reclaim",
+    });
+    expect(assignment.properties).toMatchObject({ assignee: "alice", adopted: true, name: NAME });
+
+    await emulator().actAs("alice", "PATCH", `${ITEMS}/${item.id}/release`);
+    await emulator().actAs("svc-pipeline", "PATCH", `${ITEMS}/${item.id}/claim`);
+    await clearRequests(emulator());
+    const imported = await provider.read(WORK_ITEM_CLAIM, item.id, {}, {});
+    expect(imported.id).toBe(item.id);
+    expect(imported.inputs).toEqual({
+      workItemId: item.id,
+      takeOver: false,
+      releaseOnDestroy: true,
+      adopt: true,
+      onDrift: "reclaim",
+    });
+    expect(imported.properties).toMatchObject({ owner: "svc-pipeline", adopted: true, platformUrl: emulator().url });
+    expect((await requestsSince(emulator())).filter((r) => !r.startsWith("GET") && r !== "POST /login")).toEqual([]);
+  });
+
+  test("invoke findWorkItem: the agent session's item by execution and name, read-only; errors name findWorkItem", async () => {
+    const provider = configured();
+    const item = await agentItem();
+    await clearRequests(emulator());
+    const found = await provider.invoke(FIND_WORK_ITEM, { executionId: item.execution?.id, name: NAME });
+    expect(found.result).toMatchObject({ id: item.id, name: NAME, executionType: "agent" });
+    await expect(provider.invoke(FIND_WORK_ITEM, { executionId: item.execution?.id, name: "No such" })).rejects.toThrow(
+      /findWorkItem/,
+    );
+    // Work Center's search is a POST; nothing is claimed, assigned or released.
+    expect((await requestsSince(emulator())).filter((r) => r.startsWith("PATCH"))).toEqual([]);
   });
 });
 

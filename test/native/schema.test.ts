@@ -2,9 +2,15 @@
 // the lifecycle's check takes (with the schema's type), every input the lifecycle takes is in the
 // schema, every setting is a config key (secrets marked), and the shapes the engine reads are there.
 import { SETTINGS } from "../../provider/config";
-import { checkTaskAssignmentInputs, checkTaskClaimInputs } from "../../provider/lifecycle/inputs";
+import {
+  checkTaskAssignmentInputs,
+  checkTaskClaimInputs,
+  checkWorkItemAssignmentInputs,
+  checkWorkItemClaimInputs,
+} from "../../provider/lifecycle/inputs";
 import {
   FIND_TASK,
+  FIND_WORK_ITEM,
   GET_TASK,
   INPUTS,
   PACKAGE,
@@ -12,6 +18,8 @@ import {
   schema,
   TASK_ASSIGNMENT,
   TASK_CLAIM,
+  WORK_ITEM_ASSIGNMENT,
+  WORK_ITEM_CLAIM,
 } from "../../provider/native/schema";
 
 type Prop = { type: string; secret?: boolean; description: string };
@@ -34,6 +42,7 @@ const TASK = "0e8b7f3c-5d2a-4c1e-9f6b-2a7d9c4e1b30";
 /** A valid value of each schema type, for each input, and one of the wrong type. */
 const VALID: Record<string, unknown> = {
   taskId: TASK,
+  workItemId: TASK,
   takeOver: true,
   releaseOnDestroy: false,
   adopt: true,
@@ -46,30 +55,45 @@ const VALID: Record<string, unknown> = {
 const CHECKS = {
   [TASK_CLAIM]: checkTaskClaimInputs,
   [TASK_ASSIGNMENT]: checkTaskAssignmentInputs,
+  [WORK_ITEM_CLAIM]: checkWorkItemClaimInputs,
+  [WORK_ITEM_ASSIGNMENT]: checkWorkItemAssignmentInputs,
 } as const;
+
+/** Which input names what a resource holds. */
+const KEY: Record<string, string> = {
+  [TASK_CLAIM]: "taskId",
+  [TASK_ASSIGNMENT]: "taskId",
+  [WORK_ITEM_CLAIM]: "workItemId",
+  [WORK_ITEM_ASSIGNMENT]: "workItemId",
+};
+const ASSIGNMENTS = [TASK_ASSIGNMENT, WORK_ITEM_ASSIGNMENT];
 
 test("the package: name, version of the npm package, JSON the engine can read", () => {
   expect(s.name).toBe(PACKAGE);
   expect(s.version).toBe(require("../../package.json").version);
   expect(packageVersion()).toBe(s.version);
   expect(JSON.parse(JSON.stringify(s))).toEqual(s);
-  expect(Object.keys(s.resources).sort()).toEqual([TASK_ASSIGNMENT, TASK_CLAIM].sort());
-  expect(Object.keys(s.functions).sort()).toEqual([FIND_TASK, GET_TASK].sort());
+  expect(Object.keys(s.resources).sort()).toEqual(
+    [TASK_ASSIGNMENT, TASK_CLAIM, WORK_ITEM_ASSIGNMENT, WORK_ITEM_CLAIM].sort(),
+  );
+  expect(Object.keys(s.functions).sort()).toEqual([FIND_TASK, FIND_WORK_ITEM, GET_TASK].sort());
   for (const token of [...Object.keys(s.resources), ...Object.keys(s.functions)]) {
     expect(token).toMatch(/^itential:index:[A-Za-z]+$/);
   }
 });
 
-test.each([TASK_CLAIM, TASK_ASSIGNMENT])(
+test.each([TASK_CLAIM, TASK_ASSIGNMENT, WORK_ITEM_CLAIM, WORK_ITEM_ASSIGNMENT])(
   "%s: each schema input, of its schema type, passes the lifecycle's check",
   (token) => {
     const resource = s.resources[token] as Resource;
     const check = CHECKS[token as keyof typeof CHECKS];
-    const base = token === TASK_ASSIGNMENT ? { taskId: TASK, user: "alice" } : { taskId: TASK };
+    const key = KEY[token] as string;
+    const assignment = ASSIGNMENTS.includes(token);
+    const base = assignment ? { [key]: TASK, user: "alice" } : { [key]: TASK };
     for (const [name, prop] of Object.entries(resource.inputProperties)) {
       const value = VALID[name];
       expect([name, typeof value]).toEqual([name, prop.type]);
-      const news = name === "userId" ? { taskId: TASK, userId: value } : { ...base, [name]: value };
+      const news = name === "userId" ? { [key]: TASK, userId: value } : { ...base, [name]: value };
       expect([name, check(news).failures]).toEqual([name, []]);
       // …and the check keeps it (an input the check dropped would never reach the rules).
       expect([name, (check(news).inputs as unknown as Record<string, unknown>)[name]]).toEqual([name, value]);
@@ -77,13 +101,13 @@ test.each([TASK_CLAIM, TASK_ASSIGNMENT])(
       const wrong = prop.type === "boolean" ? "yes" : 42;
       expect(check({ ...news, [name]: wrong }).failures.map((f) => f.property)).toContain(name);
     }
-    expect(resource.requiredInputs).toEqual(["taskId"]);
-    expect(check({}).failures.map((f) => f.property)).toContain("taskId");
+    expect(resource.requiredInputs).toEqual([key]);
+    expect(check({}).failures.map((f) => f.property)).toContain(key);
+    // The other resource family's key is no input of this one.
+    expect(Object.keys(resource.inputProperties)).not.toContain(key === "taskId" ? "workItemId" : "taskId");
     // The inputs a check passes on are exactly the schema's (what `pulumi import` writes into a program).
     expect([...(INPUTS[token] ?? [])].sort()).toEqual(Object.keys(resource.inputProperties).sort());
-    const kept = Object.keys(
-      check({ ...base, ...VALID, ...(token === TASK_ASSIGNMENT ? { userId: undefined } : {}) }).inputs,
-    );
+    const kept = Object.keys(check({ ...base, ...VALID, ...(assignment ? { userId: undefined } : {}) }).inputs);
     for (const key of kept) expect(Object.keys(resource.inputProperties)).toContain(key);
     // Every output is declared, inputs included.
     for (const key of Object.keys(resource.inputProperties)) expect(Object.keys(resource.properties)).toContain(key);
@@ -113,4 +137,26 @@ test("functions declare the lookups' arguments", () => {
   expect(Object.keys(s.functions[FIND_TASK]?.inputs.properties ?? {})).toEqual(
     expect.arrayContaining(["jobId", "name", "type", "status", "waitFor", "baseUrl"]),
   );
+});
+
+test("findWorkItem declares the lookup's arguments, and returns what WorkItemClaim takes", () => {
+  const find = s.functions[FIND_WORK_ITEM] as {
+    inputs: { properties: Record<string, Prop>; required: string[] };
+    outputs: { properties: Record<string, Prop> };
+  };
+  expect(find.inputs.required).toEqual(["name"]);
+  expect(Object.keys(find.inputs.properties).sort()).toEqual(
+    ["baseUrl", "executionId", "jobId", "name", "status", "waitFor"].sort(),
+  );
+  // The outputs are the lookup's WorkItemInfo (lifecycle/lookups.ts workItemInfoOf).
+  expect(Object.keys(find.outputs.properties)).toEqual(
+    expect.arrayContaining(["id", "name", "status", "executionId", "executionType", "rootExecutionId", "owner"]),
+  );
+  // A work item's state: `name` and its executions, never the task's names.
+  const claim = s.resources[WORK_ITEM_CLAIM] as Resource;
+  expect(Object.keys(claim.properties)).toEqual(
+    expect.arrayContaining(["workItemId", "name", "executionId", "rootExecutionId", "owner", "claimant"]),
+  );
+  expect(Object.keys(claim.properties)).not.toContain("taskName");
+  expect(Object.keys(claim.properties)).not.toContain("taskId");
 });
