@@ -1,12 +1,13 @@
 // The native plugin from Pulumi YAML, through the real CLI on the packed library, against emulator
 // processes: the example project (examples/yaml-approval) run as a user runs it (preview sends
 // nothing, up, refresh after a person's release, up, import by id, destroy), then two explicit
-// providers on two platforms with their own credentials. One sandbox and one stack for the whole
-// lifecycle: each step builds on the one before, as a user's stack does.
+// providers on two platforms with their own credentials, then an agent session's Work Center item
+// held with findWorkItem and WorkItemClaim. One sandbox and one stack for the whole lifecycle: each
+// step builds on the one before, as a user's stack does.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_CREDENTIALS as C, DEFAULT_WORKFLOW } from "../../emulator";
-import { OperationsManagerClient } from "../../sdk";
+import { DEFAULT_CREDENTIALS as C, DEFAULT_AGENT_SESSION, DEFAULT_WORKFLOW } from "../../emulator";
+import { OperationsManagerClient, type WorkItem } from "../../sdk";
 import { EmulatorProcess, useEmulatorProcess } from "../support/emulator-process";
 import { type CliResult, PulumiSandbox, REPO_ROOT, yamlHostDir } from "./harness";
 
@@ -227,4 +228,71 @@ test("two explicit providers on two platforms: each platform receives only its o
   } finally {
     await other.stop();
   }
+});
+
+test("a Work Center item from YAML: findWorkItem finds the agent session's approval, WorkItemClaim holds it; refresh after a person's release names owner; destroy releases", async () => {
+  const ITEMS = "/work-center-service/work-items";
+  const { items } = await admin().searchWorkItems({
+    filters: [{ field: "executionName", operator: "equals", value: DEFAULT_AGENT_SESSION }],
+  });
+  const item = items[0] as WorkItem;
+  const holder = async () => {
+    const owner = (await admin().getWorkItem(item.id)).owner;
+    return owner ? (await admin().getAccount(owner.id)).username : undefined;
+  };
+  // Work Center's writes (its search is a POST, and reads nothing into being).
+  const patches = async () =>
+    (await emulator().requests()).filter((r) => r.method === "PATCH").map((r) => `${r.method} ${r.path}`);
+  const clear = () => emulator().control("DELETE", "/requests");
+
+  const workItem = sandbox.copyProject(path.join(__dirname, "fixtures", "yaml-work-item"));
+  await run(["stack", "init", "wi"], workItem);
+  await run(["config", "set", "itential:baseUrl", emulator().url], workItem);
+  await run(["config", "set", "itential:username", C.pipeline.username], workItem);
+  await run(["config", "set", "--secret", "itential:password", C.pipeline.password], workItem);
+  await run(["config", "set", "executionId", item.execution?.id as string], workItem);
+
+  await clear();
+  const preview = await run(["preview", "--json"], workItem);
+  const steps = (JSON.parse(preview.stdout) as { steps: { op: string; urn: string }[] }).steps;
+  expect(steps.map((s) => `${s.op} ${s.urn.split("::").slice(-2).join("::")}`)).toContain(
+    "create itential:index:WorkItemClaim::agentApproval",
+  );
+  expect(await patches()).toEqual([]);
+  expect(await holder()).toBeUndefined();
+
+  await run(["up", "--yes", "--skip-preview"], workItem);
+  expect(await patches()).toEqual([`PATCH ${ITEMS}/${item.id}/claim`]);
+  expect(await holder()).toBe(C.pipeline.username);
+  const outputs = JSON.parse((await run(["stack", "output", "--json"], workItem)).stdout);
+  expect(outputs).toEqual({
+    workItemId: item.id,
+    name: "Approve agent remediation",
+    owner: C.pipeline.username,
+    status: "pending",
+  });
+
+  // A person (with the pipeline's login, as a colleague might) releases it in Work Center.
+  await emulator().actAs(C.pipeline.username, "PATCH", `${ITEMS}/${item.id}/release`);
+  await run(["refresh", "--yes", "--skip-preview"], workItem);
+  await clear();
+  const plan = await run(["preview", "--json", "--diff"], workItem);
+  const step = (
+    JSON.parse(plan.stdout) as {
+      steps: { op: string; urn: string; detailedDiff?: Record<string, { kind: string; inputDiff: boolean }> }[];
+    }
+  ).steps.find((s) => s.urn.endsWith("::agentApproval"));
+  expect(step?.op).toBe("update");
+  expect(step?.detailedDiff).toEqual({ owner: { kind: "update", inputDiff: false } });
+  expect(plan.stdout).toContain("work item");
+  expect(await patches()).toEqual([]);
+
+  await run(["up", "--yes", "--skip-preview"], workItem);
+  expect(await patches()).toEqual([`PATCH ${ITEMS}/${item.id}/claim`]);
+  expect(await holder()).toBe(C.pipeline.username);
+
+  await clear();
+  await run(["destroy", "--yes", "--skip-preview"], workItem);
+  expect(await patches()).toEqual([`PATCH ${ITEMS}/${item.id}/release`]);
+  expect(await holder()).toBeUndefined();
 });
