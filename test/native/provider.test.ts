@@ -447,6 +447,26 @@ describe("work item resources (the same rules over the Work Center desk)", () =>
     expect((await requestsSince(emulator())).filter((r) => !r.startsWith("GET") && r !== "POST /login")).toEqual([]);
   });
 
+  test("WorkItemAssignment: create assigns the item to alice (Work Center's assign), delete releases it", async () => {
+    const provider = configured(C.admin);
+    const item = await agentItem();
+    const inputs = provider.check(WORK_ITEM_ASSIGNMENT, { workItemId: item.id, user: "alice" }).inputs;
+    await clearRequests(emulator());
+    const created = await provider.create(WORK_ITEM_ASSIGNMENT, inputs);
+    expect(created).toMatchObject({
+      id: item.id,
+      properties: { workItemId: item.id, assignee: "alice", owner: "alice" },
+    });
+    expect((await requestsSince(emulator())).filter((r) => r.startsWith("PATCH"))).toEqual([
+      `PATCH ${ITEMS}/${item.id}/assign`,
+    ]);
+    await clearRequests(emulator());
+    await provider.delete(WORK_ITEM_ASSIGNMENT, created.properties);
+    expect((await requestsSince(emulator())).filter((r) => r.startsWith("PATCH"))).toEqual([
+      `PATCH ${ITEMS}/${item.id}/release`,
+    ]);
+  });
+
   test("invoke findWorkItem: the agent session's item by execution and name, read-only; errors name findWorkItem", async () => {
     const provider = configured();
     const item = await agentItem();
