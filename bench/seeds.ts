@@ -27,5 +27,7 @@ export function gatesSeed(jobs: number, tasksPerJob: number): EmulatorSeed {
       description: `Bench job ${i}`,
       variables: { changeId: `CHG${String(i).padStart(7, "0")}`, devices: ["edge-rtr-01", "edge-rtr-02"] },
     })),
+    // The demo's work items name the demo's jobs, which this seed replaces.
+    workItems: [],
   };
 }

@@ -327,7 +327,12 @@ function workItemOf(state: EmulatorState, w: SeedWorkItem, jobIds: string[], iso
     if (!job) throw new Error(`seed: work item "${w.name}" names job ${w.job ?? 0}, which the seed does not start`);
     const entry = Object.values(job.tasks).find((t) => t.name === (w.task ?? w.name));
     const taskId = entry?.iterations.at(-1);
-    if (taskId === undefined) throw new Error(`seed: work item "${w.name}" names task "${w.task}", not in its job`);
+    if (taskId === undefined) {
+      throw new Error(
+        `seed: work item "${w.name}" names task "${w.task ?? w.name}", not in its job` +
+          " (a seed that replaces the demo's jobs sets its own workItems, [] for none)",
+      );
+    }
     execution = { id: job._id, type: "workflow", name: job.name, startTime: iso };
     appId = "WorkFlowEngine";
     resourceId = taskId;

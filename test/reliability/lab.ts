@@ -54,6 +54,8 @@ export function gatesSeed(jobs: number): EmulatorSeed {
     ...seed,
     workflows: [{ name: "Gate", tasks: [{ key: "a1", name: "Gate", groups: ["pipelines"] }] }],
     jobs: Array.from({ length: jobs }, (_, i) => ({ workflow: "Gate", description: `gate ${i}` })),
+    // The demo's work items name the demo's jobs, which this seed replaces.
+    workItems: [],
   };
 }
 
