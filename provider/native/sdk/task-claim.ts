@@ -75,23 +75,11 @@ export class TaskClaim extends pulumi.CustomResource {
   declare public readonly claimantId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: TaskClaimArgs, opts?: pulumi.CustomResourceOptions) {
-    const resourceInputs: pulumi.Inputs = {};
-    const options = opts ?? {};
-    if (!options.id) {
-      if (args?.taskId === undefined && !options.urn) throw new Error("Missing required property 'taskId'");
-      for (const key of INPUTS) resourceInputs[key] = args?.[key];
-      for (const key of OUTPUTS) resourceInputs[key] = undefined;
-    } else {
-      for (const key of [...INPUTS, ...OUTPUTS]) resourceInputs[key] = undefined;
-    }
-    // A replace the engine decides itself (`up --replace`, replaceOnChanges) never asks the
-    // provider's diff, whose deleteBeforeReplace it would then miss: the new claim would be made
-    // first, find the old one's claim and refuse it. Released first, then claimed again.
     super(
       TaskClaim.__pulumiType,
       name,
-      resourceInputs,
-      pulumi.mergeOptions({ ...utilities.resourceOptsDefaults(), deleteBeforeReplace: true }, options),
+      utilities.heldResourceInputs(args, opts, "taskId", INPUTS, OUTPUTS),
+      utilities.heldResourceOptions(opts),
     );
   }
 }

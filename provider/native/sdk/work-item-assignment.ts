@@ -87,21 +87,11 @@ export class WorkItemAssignment extends pulumi.CustomResource {
   declare public readonly assigneeId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkItemAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
-    const resourceInputs: pulumi.Inputs = {};
-    const options = opts ?? {};
-    if (!options.id) {
-      if (args?.workItemId === undefined && !options.urn) throw new Error("Missing required property 'workItemId'");
-      for (const key of INPUTS) resourceInputs[key] = args?.[key];
-      for (const key of OUTPUTS) resourceInputs[key] = undefined;
-    } else {
-      for (const key of [...INPUTS, ...OUTPUTS]) resourceInputs[key] = undefined;
-    }
     super(
       WorkItemAssignment.__pulumiType,
       name,
-      resourceInputs,
-      // As TaskClaim: a replace the engine decides alone (`up --replace`) releases first.
-      pulumi.mergeOptions({ ...utilities.resourceOptsDefaults(), deleteBeforeReplace: true }, options),
+      utilities.heldResourceInputs(args, opts, "workItemId", INPUTS, OUTPUTS),
+      utilities.heldResourceOptions(opts),
     );
   }
 }

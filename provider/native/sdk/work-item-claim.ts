@@ -81,23 +81,11 @@ export class WorkItemClaim extends pulumi.CustomResource {
   declare public readonly claimantId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: WorkItemClaimArgs, opts?: pulumi.CustomResourceOptions) {
-    const resourceInputs: pulumi.Inputs = {};
-    const options = opts ?? {};
-    if (!options.id) {
-      if (args?.workItemId === undefined && !options.urn) throw new Error("Missing required property 'workItemId'");
-      for (const key of INPUTS) resourceInputs[key] = args?.[key];
-      for (const key of OUTPUTS) resourceInputs[key] = undefined;
-    } else {
-      for (const key of [...INPUTS, ...OUTPUTS]) resourceInputs[key] = undefined;
-    }
-    // A replace the engine decides itself (`up --replace`, replaceOnChanges) never asks the
-    // provider's diff, whose deleteBeforeReplace it would then miss: released first, then claimed
-    // again (as TaskClaim).
     super(
       WorkItemClaim.__pulumiType,
       name,
-      resourceInputs,
-      pulumi.mergeOptions({ ...utilities.resourceOptsDefaults(), deleteBeforeReplace: true }, options),
+      utilities.heldResourceInputs(args, opts, "workItemId", INPUTS, OUTPUTS),
+      utilities.heldResourceOptions(opts),
     );
   }
 }
